@@ -1,0 +1,25 @@
+#pragma once
+// What one force evaluation returns: per-term energies, forces and the virial.
+
+#include <vector>
+
+#include "proteinmd/core/vec3.h"
+#include "proteinmd/forces/energy_terms.h"
+
+namespace proteinmd {
+
+struct ForceOutput {
+    EnergyTerms energies;
+    std::vector<Vec3> forces; // kJ/mol/nm, one per atom
+    // GROMACS virial Xi = -1/2 sum_i r_i (x) F_i (kJ/mol), computed with minimum-image pair vectors.
+    Matrix3 virial{};
+
+    void reset(int numAtoms)
+    {
+        energies = EnergyTerms{};
+        forces.assign(static_cast<std::size_t>(numAtoms), Vec3{});
+        virial = Matrix3{};
+    }
+};
+
+} // namespace proteinmd
