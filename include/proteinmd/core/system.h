@@ -10,6 +10,9 @@
 
 namespace proteinmd {
 
+// Which bonds/angles a topology turns into constraints (.mdp `constraints`, applied by grompp).
+enum class ConstraintMode { None, HBonds, AllBonds, HAngles, AllAngles };
+
 // Two-atom distance constraint (GROMACS [ constraints ] or bonds converted by `constraints = h-bonds`).
 struct DistanceConstraint {
     std::array<int, 2> atoms{};
