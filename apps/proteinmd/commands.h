@@ -1,0 +1,29 @@
+#pragma once
+// The subcommands of the proteinmd program. Each registers its options with CLI11 and runs.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace proteinmd::cli {
+
+// `proteinmd energy`: single-point energies and forces of a GROMACS-prepared system.
+class EnergyCommand {
+public:
+    void registerWith(CLI::App& app);
+    bool selected() const { return command_ != nullptr && command_->parsed(); }
+    int run() const;
+
+private:
+    CLI::App* command_ = nullptr;
+    std::filesystem::path topology_;
+    std::filesystem::path coordinates_;
+    std::filesystem::path mdp_;
+    std::filesystem::path forcesOut_;
+    std::vector<std::filesystem::path> includeDirs_;
+    bool json_ = false;
+};
+
+} // namespace proteinmd::cli

@@ -1,0 +1,51 @@
+#pragma once
+// The double-precision reference backend: every force term evaluated by simple, obviously right
+// loops. It is the oracle that every fast path (SIMD, threads, GPU) is tested against.
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "proteinmd/core/box.h"
+#include "proteinmd/core/system.h"
+#include "proteinmd/forces/force_output.h"
+#include "proteinmd/forces/nonbonded_options.h"
+
+namespace proteinmd {
+
+class PmeSolver;
+
+// What the set-up decided for long-range electrostatics, for the log.
+struct EwaldSetup {
+    double coefficient = 0;            // beta (nm^-1)
+    std::array<int, 3> grid{0, 0, 0}; // PME grid
+    int order = 0;
+};
+
+// Binds a System to its non-bonded treatment and prepares what can be prepared once (PME plans,
+// Ewald coefficient). Validation happens here: a cut-off longer than half the box is an error.
+class ReferenceForceField {
+public:
+    ReferenceForceField(const System& system, const NonbondedOptions& options, const Box& box);
+    ~ReferenceForceField();
+    ReferenceForceField(const ReferenceForceField&) = delete;
+    ReferenceForceField& operator=(const ReferenceForceField&) = delete;
+
+    // Energies per term, forces and virial at the given positions and box.
+    void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out);
+
+    const std::optional<EwaldSetup>& ewaldSetup() const { return ewald_; }
+    const NonbondedOptions& options() const { return options_; }
+
+private:
+    const System& system_;
+    NonbondedOptions options_;
+    std::optional<EwaldSetup> ewald_;
+    std::unique_ptr<PmeSolver> pme_;
+};
+
+// Throws SetupError if the cut-offs do not fit the box (longer than half its shortest width).
+void checkCutoffsFitBox(const NonbondedOptions& options, const Box& box);
+
+} // namespace proteinmd

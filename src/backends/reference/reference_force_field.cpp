@@ -1,0 +1,82 @@
+#include "proteinmd/backends/reference_force_field.h"
+
+#include <fmt/format.h>
+
+#include "proteinmd/backends/reference_bonded.h"
+#include "proteinmd/backends/reference_nonbonded.h"
+#include "proteinmd/core/error.h"
+#include "proteinmd/core/units.h"
+#include "proteinmd/forces/pme.h"
+
+namespace proteinmd {
+
+namespace {
+
+bool usesEwald(const NonbondedOptions& options)
+{
+    return options.periodic &&
+           (options.coulombType == CoulombType::Pme || options.coulombType == CoulombType::Ewald);
+}
+
+} // namespace
+
+void checkCutoffsFitBox(const NonbondedOptions& options, const Box& box)
+{
+    if (!options.periodic) {
+        return;
+    }
+    if (!box.isPeriodic()) {
+        throw SetupError("periodic boundary conditions (pbc = xyz) need a box, but the coordinates have none; "
+                         "give a box or set pbc = no");
+    }
+    const double longest = std::max(options.rcoulomb, options.rvdw);
+    if (longest > box.maxCutoff()) {
+        throw SetupError(fmt::format(
+            "the cut-off ({:.4f} nm) is longer than half the shortest box width ({:.4f} nm): an atom would "
+            "interact with more than one image of another; use a bigger box or a shorter cut-off",
+            longest, box.maxCutoff()));
+    }
+}
+
+ReferenceForceField::ReferenceForceField(const System& system, const NonbondedOptions& options, const Box& box)
+    : system_(system), options_(options)
+{
+    checkCutoffsFitBox(options_, box);
+    if (usesEwald(options_)) {
+        if (options_.coulombType == CoulombType::Ewald) {
+            throw SetupError("coulombtype = Ewald (plain Ewald summation) is not supported; use PME");
+        }
+        EwaldSetup setup;
+        setup.coefficient = ewaldCoefficientFromTolerance(options_.rcoulomb, options_.ewaldRtol);
+        setup.order = options_.pmeOrder;
+        const bool explicitGrid =
+            options_.fourierGrid[0] > 0 && options_.fourierGrid[1] > 0 && options_.fourierGrid[2] > 0;
+        setup.grid = explicitGrid ? options_.fourierGrid
+                                  : pmeGridFromSpacing(box, options_.fourierSpacing, options_.pmeOrder);
+        pme_ = std::make_unique<PmeSolver>(PmeParameters{setup.grid, setup.order, setup.coefficient},
+                                           system_.numAtoms());
+        ewald_ = setup;
+    }
+}
+
+ReferenceForceField::~ReferenceForceField() = default;
+
+void ReferenceForceField::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out)
+{
+    if (static_cast<int>(positions.size()) != system_.numAtoms()) {
+        throw SetupError(fmt::format("{} positions given for a system of {} atoms", positions.size(),
+                                     system_.numAtoms()));
+    }
+    checkCutoffsFitBox(options_, box);
+    out.reset(system_.numAtoms());
+    addBondedForcesReference(system_.bonded, options_.epsilonR, positions, box, out);
+    addNonbondedForcesReference(system_, options_, positions, box, out);
+    if (pme_) {
+        const double prefactor = units::kCoulombConstant / options_.epsilonR;
+        double recip = pme_->compute(positions, system_.charges, box, prefactor, out.forces, out.virial);
+        recip += ewaldBackgroundEnergy(system_.totalCharge(), box.volume(), ewald_->coefficient, prefactor);
+        out.energies.add(EnergyTerm::CoulombRecip, recip);
+    }
+}
+
+} // namespace proteinmd
