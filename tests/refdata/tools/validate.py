@@ -1,0 +1,110 @@
+"""Consistency checks on the committed reference cases (needs no GROMACS).
+
+  /usr/bin/python3 tests/refdata/tools/validate.py [case ...]     # all cases by default
+
+For each case: the per-term energies add up to the total (1e-5 relative), every input file is there,
+forces.npy is N x 3 finite float64 with N = n_atoms, and in vacuum without restraints the forces
+sum to zero (Newton's third law). Prints a table of the energies; exits 1 on any problem.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ENERGY_KEYS = ["bond", "angle", "urey_bradley", "proper_dihedral", "rb_dihedral", "improper_dihedral",
+               "cmap", "lj_14", "coulomb_14", "lj_sr", "coulomb_sr", "coulomb_recip",
+               "dispersion_correction", "position_restraint"]
+REQUIRED = ["case", "source", "commands", "inputs", "gromacs_terms", "energies", "forces_file", "n_atoms"]
+MAX_CASE_BYTES = 2 * 1024 * 1024
+
+
+def refdata_dir():
+    return Path(__file__).resolve().parent.parent
+
+
+def shared_benchmarks():
+    return refdata_dir().parent.parent.parent / "shared" / "benchmarks"
+
+
+def validate_case(folder, shared=None):
+    folder = Path(folder)
+    problems = []
+    try:
+        ref = json.loads((folder / "reference.json").read_text())
+    except (OSError, ValueError) as err:
+        return [f"cannot read reference.json: {err}"]
+    problems += [f"reference.json lacks '{k}'" for k in REQUIRED if k not in ref]
+    if problems:
+        return problems
+
+    energies = ref["energies"]
+    unknown = [k for k in energies if k not in ENERGY_KEYS + ["total"]]
+    problems += [f"unknown energy key '{k}'" for k in unknown]
+    if "total" not in energies:
+        problems.append("energies lack 'total'")
+    else:
+        parts = sum(v for k, v in energies.items() if k != "total")
+        total = energies["total"]
+        if abs(parts - total) > 1e-5 * max(abs(total), 1.0):
+            problems.append(f"terms sum to {parts!r}, total is {total!r}")
+        if energies["total"] != ref["gromacs_terms"].get("Potential"):
+            problems.append("total differs from gromacs_terms Potential")
+
+    shared = Path(shared) if shared else shared_benchmarks()
+    for role, path in ref["inputs"].items():
+        if path.startswith("shared:"):
+            target = shared / path[len("shared:"):]
+            if shared.is_dir() and not target.is_file():
+                problems.append(f"input {role}: {target} missing")
+        elif not (folder / path).is_file():
+            problems.append(f"input {role}: {path} missing in the case folder")
+
+    try:
+        forces = np.load(folder / ref["forces_file"])
+    except (OSError, ValueError) as err:
+        return problems + [f"cannot load {ref['forces_file']}: {err}"]
+    if forces.dtype != np.float64 or forces.shape != (ref["n_atoms"], 3):
+        problems.append(f"forces: {forces.dtype} {forces.shape}, expected float64 ({ref['n_atoms']}, 3)")
+    elif not np.all(np.isfinite(forces)):
+        problems.append("forces: non-finite values")
+    elif ref.get("vacuum") and "position_restraint" not in energies:
+        net = np.abs(forces.sum(axis=0)).max()
+        if net > 1e-9 * np.abs(forces).sum():
+            problems.append(f"vacuum forces do not sum to zero: max |sum| = {net:.3e}")
+
+    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+    if size > MAX_CASE_BYTES:
+        problems.append(f"case folder holds {size} bytes (> 2 MB)")
+    return problems
+
+
+def main(argv):
+    root = refdata_dir()
+    names = argv or sorted(p.name for p in root.iterdir() if (p / "reference.json").is_file())
+    failed = False
+    header = ["case", "n_atoms"] + ENERGY_KEYS + ["total"]
+    rows = []
+    for name in names:
+        problems = validate_case(root / name)
+        if problems:
+            failed = True
+            print(f"{name}: FAILED\n  " + "\n  ".join(problems))
+            continue
+        ref = json.loads((root / name / "reference.json").read_text())
+        rows.append([name, str(ref["n_atoms"])] +
+                    [f"{ref['energies'][k]:.6f}" if k in ref["energies"] else "-"
+                     for k in ENERGY_KEYS + ["total"]])
+    if rows:
+        used = [i for i in range(len(header)) if any(r[i] != "-" for r in rows)]
+        print("| " + " | ".join(header[i] for i in used) + " |")
+        print("|" + "---|" * len(used))
+        for r in rows:
+            print("| " + " | ".join(r[i] for i in used) + " |")
+    print("all cases consistent" if not failed else "PROBLEMS FOUND")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
