@@ -58,13 +58,19 @@ def normalize_top(path):
     path.write_text("".join(l for l in lines if not l.startswith(VOLATILE_TOP_LINES)))
 
 
+def set_gro_title(path, title):
+    lines = path.read_text().split("\n")
+    lines[0] = title
+    path.write_text("\n".join(lines))
+
+
 def displace_gro(src, dst, amplitude=0.02, seed=2022):
     """Copy of a .gro with every coordinate moved by U(-a, a) nm (legacy numpy RNG: stable)."""
     lines = src.read_text().splitlines()
     natoms = int(lines[1])
     rng = np.random.RandomState(seed)
     shifts = rng.uniform(-amplitude, amplitude, size=(natoms, 3))
-    out = lines[:2]
+    out = ["posre_ref.gro: " + lines[0], lines[1]]
     for i in range(natoms):
         line = lines[2 + i]
         xyz = [float(line[20 + 8 * k:28 + 8 * k]) + shifts[i, k] for k in range(3)]
@@ -86,6 +92,10 @@ def prepare_ff(spec, run, shared):
     run.note("sed -i '/^;\\t\\(By user\\|On host\\|At date\\|Working dir\\):/d' topol.top"
              "  # drop volatile header comments")
     run.gmx(["editconf", "-f", "pdb2gmx.gro", "-o", "conf.gro", "-box", "30", "-c"])
+    # GROMACS writes a random title into the .gro; a fixed one keeps reruns byte-identical.
+    title = f"DHFR, pdb2gmx -ff {spec['ff']} -ignh, editconf -box 30 -c"
+    set_gro_title(work / "conf.gro", title)
+    run.note(f"sed -i '1s/.*/{title}/' conf.gro  # fixed title instead of GROMACS's random one")
     files = ["topol.top", "posre.itp", "conf.gro", "energy.mdp"]
     inputs = {"top": "topol.top", "coords": "conf.gro", "mdp": "energy.mdp"}
     coords = "conf.gro"
