@@ -159,7 +159,8 @@ def parse_mdrun_log(text):
         if m:
             val = m.group(1)
             try:
-                val = int(val) if re.fullmatch(r"-?\d+", val) else float(val)
+                integer = key.startswith("fourier-n") or key in ("pme-order", "nstlist")
+                val = int(val) if integer else float(val)
             except ValueError:
                 pass
             out[key] = val

@@ -28,6 +28,43 @@ def shared_benchmarks():
     return refdata_dir().parent.parent.parent / "shared" / "benchmarks"
 
 
+def read_gro(path):
+    lines = Path(path).read_text().splitlines()
+    natoms = int(lines[1])
+    return np.array([[float(l[20 + 8 * k:28 + 8 * k]) for k in range(3)] for l in lines[2:2 + natoms]])
+
+
+def check_virial(folder, ref, forces):
+    """In vacuum (no periodic images within the cut-off) and without restraints, GROMACS's virial is
+    the single sum -1/2 sum_i x_i (x) F_i over the rerun coordinates."""
+    if not ref.get("vacuum") or "position_restraint" in ref["energies"]:
+        return []
+    x = read_gro(folder / ref["inputs"]["coords"])
+    ours = -0.5 * np.einsum("ia,ib->ab", x, forces)
+    theirs = np.array([[ref["virial"][a + b] for b in "XYZ"] for a in "XYZ"])
+    err = np.abs(ours - theirs).max()
+    if err > 1e-8 * np.abs(theirs).max():
+        return [f"virial differs from -1/2 sum x F by {err:.3e} kJ/mol"]
+    return []
+
+
+def check_position_restraints(folder, ref):
+    """Restraint energy recomputed from posre.itp (flat fc per axis, type 1) and the two .gro files."""
+    x = read_gro(folder / ref["inputs"]["coords"])
+    x0 = read_gro(folder / ref["inputs"]["restraint_coords"])
+    energy = 0.0
+    for line in (folder / "posre.itp").read_text().splitlines():
+        fields = line.split(";")[0].split()
+        if len(fields) == 5 and fields[0].isdigit() and fields[1] == "1":
+            i = int(fields[0]) - 1
+            k = np.array([float(v) for v in fields[2:5]])
+            energy += 0.5 * float(np.sum(k * (x[i] - x0[i]) ** 2))
+    want = ref["energies"].get("position_restraint", 0.0)
+    if abs(energy - want) > 1e-9 * max(abs(want), 1.0):
+        return [f"position restraints recomputed {energy!r}, reference {want!r}"]
+    return []
+
+
 def validate_case(folder, shared=None):
     folder = Path(folder)
     problems = []
@@ -73,6 +110,11 @@ def validate_case(folder, shared=None):
         net = np.abs(forces.sum(axis=0)).max()
         if net > 1e-9 * np.abs(forces).sum():
             problems.append(f"vacuum forces do not sum to zero: max |sum| = {net:.3e}")
+
+    if "virial" in ref and not problems:
+        problems += check_virial(folder, ref, forces)
+    if "restraint_coords" in ref["inputs"] and not problems:
+        problems += check_position_restraints(folder, ref)
 
     size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
     if size > MAX_CASE_BYTES:
