@@ -22,6 +22,7 @@ private:
     std::filesystem::path coordinates_;
     std::filesystem::path mdp_;
     std::filesystem::path forcesOut_;
+    std::filesystem::path restraintReference_;
     std::vector<std::filesystem::path> includeDirs_;
     bool json_ = false;
 };

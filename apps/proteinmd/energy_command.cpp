@@ -17,6 +17,9 @@ void EnergyCommand::registerWith(CLI::App& app)
     command_->add_option("--coords,-c", coordinates_, "Coordinates (.gro or .pdb)")->required()->check(CLI::ExistingFile);
     command_->add_option("--mdp,-f", mdp_, "GROMACS run parameters (.mdp); GROMACS defaults if absent")
         ->check(CLI::ExistingFile);
+    command_->add_option("-r,--restraint-ref", restraintReference_,
+                         "Reference coordinates for position restraints (like grompp -r); default: --coords")
+        ->check(CLI::ExistingFile);
     command_->add_option("-I,--include", includeDirs_, "Extra folder searched by #include (like grompp -I)");
     command_->add_flag("--json", json_, "Print one JSON object with the energy terms instead of a table");
     command_->add_option("--forces", forcesOut_, "Write forces (N x 3 float64, kJ/mol/nm) to this .npy file");
@@ -66,6 +69,9 @@ int EnergyCommand::run() const
         files.mdp = mdp_;
     }
     files.includeDirs = includeDirs_;
+    if (!restraintReference_.empty()) {
+        files.restraintCoordinates = restraintReference_;
+    }
     SimulationInputs inputs = loadGromacsInputs(files);
     for (const std::string& warning : inputs.diagnostics.warnings) {
         fmt::print(stderr, "warning: {}\n", warning);

@@ -82,8 +82,19 @@ SimulationInputs loadGromacsInputs(const InputFiles& files)
     }
     warnAboutNameMismatches(inputs.topology, frame, files.coordinates.string(), inputs.diagnostics);
 
-    for (PositionRestraint& restraint : inputs.system.bonded.positionRestraints) {
-        restraint.reference = frame.positions[static_cast<std::size_t>(restraint.atom)];
+    if (!inputs.system.bonded.positionRestraints.empty()) {
+        std::vector<Vec3> referencePositions = frame.positions;
+        if (files.restraintCoordinates) {
+            referencePositions = readCoordinates(*files.restraintCoordinates).positions;
+            if (static_cast<int>(referencePositions.size()) != numAtoms) {
+                throw InputError(SourceLocation{files.restraintCoordinates->string(), 0, {}},
+                                 fmt::format("the restraint reference has {} atoms but the topology has {}",
+                                             referencePositions.size(), numAtoms));
+            }
+        }
+        for (PositionRestraint& restraint : inputs.system.bonded.positionRestraints) {
+            restraint.reference = referencePositions[static_cast<std::size_t>(restraint.atom)];
+        }
     }
 
     inputs.state.positions = std::move(frame.positions);

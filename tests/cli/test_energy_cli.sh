@@ -37,11 +37,10 @@ printf 'coulombtype = Cut-off\nrcoulomb = 2.0\nrvdw = 2.0\n' > "$TMP/long.mdp"
 rc=$?
 check "cut-off longer than half the box exits 1" "[ $rc -eq 1 ] && grep -qi 'cut-off' $TMP/c.out"
 
-if [ -d "$SHARED/benchmarks/ala2_vacuum" ]; then
-  B=$SHARED/benchmarks/ala2_vacuum
-  "$BIN" energy --top $B/system.top --coords $B/system.gro --mdp $B/energy.mdp --json --forces "$TMP/v.npy" > "$TMP/v.json"
-  check "ala2_vacuum matches gmx_d via check_reference.py" \
-    "/usr/bin/python3 $REPO/tests/refdata/check_reference.py --reference-energies $B/reference.json:energies.gromacs_2022_5_double.terms --ours $TMP/v.json --forces $TMP/v.npy --reference-forces $B/gromacs_forces_double.npy > $TMP/v.cmp"
-fi
+# A pdb2gmx topology that #includes charmm27.ff from Debian's gromacs-data, checked against gmx_d.
+C=$REPO/tests/refdata/ff_charmm27
+"$BIN" energy --top $C/topol.top --coords $C/conf.gro --mdp $C/energy.mdp --json --forces "$TMP/c.npy" > "$TMP/c.json"
+check "charmm27 DHFR matches gmx_d (check_reference.py)" \
+  "/usr/bin/python3 $REPO/tests/refdata/check_reference.py $C $TMP/c.json --forces $TMP/c.npy > $TMP/c.cmp"
 
 [ $fail -eq 0 ] && echo "all CLI checks passed" || { echo "some CLI checks failed"; exit 1; }

@@ -45,7 +45,7 @@ TEST_P(ReferenceEnergies, TermsAndForcesMatchGromacsDouble)
     }
     ASSERT_FALSE(c.energies.empty()) << "no reference energies for " << c.name;
 
-    SimulationInputs inputs = loadGromacsInputs(InputFiles{c.topology, c.coordinates, c.mdp, {}});
+    SimulationInputs inputs = loadGromacsInputs(InputFiles{c.topology, c.coordinates, c.mdp, {}, c.restraintCoordinates});
     ReferenceForceField forceField(inputs.system, inputs.mdp.nonbonded, inputs.state.box);
     ForceOutput out;
     forceField.compute(inputs.state.positions, inputs.state.box, out);

@@ -35,7 +35,7 @@ void addSharedCases(std::vector<ReferenceCase>& cases)
 {
     for (const std::string system : {"ala2_vacuum", "dhfr_vacuum"}) {
         const fs::path dir = benchmarkDir(system);
-        ReferenceCase c{system + "_gmx_d", dir / "system.top", dir / "system.gro", dir / "energy.mdp", {}, {}, true};
+        ReferenceCase c{system + "_gmx_d", dir / "system.top", dir / "system.gro", dir / "energy.mdp", {}, {}, {}, true};
         if (fs::exists(dir / "reference.json")) {
             c.energies = numericEntries(loadJson(dir / "reference.json")["energies"]["gromacs_2022_5_double"]["terms"]);
         }
@@ -45,7 +45,7 @@ void addSharedCases(std::vector<ReferenceCase>& cases)
     {
         const fs::path dir = benchmarkDir("ala2_solvated");
         ReferenceCase c{"ala2_solvated_rf_gmx_d", dir / "system.top", dir / "system.gro", dir / "energy_rf.mdp",
-                        {}, dir / "forces_rf_double.npy", true};
+                        {}, {}, dir / "forces_rf_double.npy", true};
         if (fs::exists(dir / "reference_rf.json")) {
             c.energies = numericEntries(loadJson(dir / "reference_rf.json")["energies"]);
         }
@@ -78,6 +78,9 @@ void addRefdataCases(std::vector<ReferenceCase>& cases)
         c.coordinates = resolveReferencePath(in["coords"].get<std::string>(), dir);
         c.mdp = resolveReferencePath(in["mdp"].get<std::string>(), dir);
         c.energies = numericEntries(ref["energies"]);
+        if (in.contains("restraint_coords")) {
+            c.restraintCoordinates = resolveReferencePath(in["restraint_coords"].get<std::string>(), dir);
+        }
         if (ref.contains("forces_file") && ref["forces_file"].is_string()) {
             c.forcesFile = dir / ref["forces_file"].get<std::string>();
         }

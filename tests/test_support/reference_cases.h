@@ -16,6 +16,7 @@ struct ReferenceCase {
     std::filesystem::path topology;
     std::filesystem::path coordinates;
     std::filesystem::path mdp;
+    std::optional<std::filesystem::path> restraintCoordinates;
     std::map<std::string, double> energies;          // our keys, incl. "total"
     std::optional<std::filesystem::path> forcesFile; // N x 3 float64 .npy
     bool needsShared = false;

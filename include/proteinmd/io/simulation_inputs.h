@@ -19,6 +19,8 @@ struct InputFiles {
     std::filesystem::path coordinates;
     std::optional<std::filesystem::path> mdp;      // GROMACS defaults when absent
     std::vector<std::filesystem::path> includeDirs; // extra #include folders (-I)
+    // Reference positions of position restraints (grompp -r); the coordinates themselves when absent.
+    std::optional<std::filesystem::path> restraintCoordinates;
 };
 
 struct SetupTimings {
@@ -39,7 +41,7 @@ struct SimulationInputs {
 
 // Reads and cross-checks the inputs. Without an .mdp, GROMACS's defaults apply, except that
 // coordinates without a box mean vacuum (pbc = no, no cut-off). Position-restraint references
-// are taken from the coordinates (as `gmx grompp -r` with the same file).
+// are taken from files.restraintCoordinates, or else from the coordinates (as `gmx grompp -r`).
 SimulationInputs loadGromacsInputs(const InputFiles& files);
 
 } // namespace proteinmd
