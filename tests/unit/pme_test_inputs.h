@@ -71,7 +71,8 @@ inline std::vector<double> chargesFromTopology(const std::filesystem::path& top)
     return charges;
 }
 
-// Positions (nm) from a .gro file with the standard fixed columns (x at 20, 8 wide, ...).
+// Positions (nm) from a .gro file. The shared systems use GROMACS's variable precision (9-wide
+// fields with 4 decimals), so the coordinates after column 20 are read as whitespace-separated.
 inline std::vector<Vec3> positionsFromGro(const std::filesystem::path& gro)
 {
     std::ifstream in(gro);
@@ -83,7 +84,8 @@ inline std::vector<Vec3> positionsFromGro(const std::filesystem::path& gro)
     std::vector<Vec3> x(static_cast<std::size_t>(n));
     for (auto& r : x) {
         std::getline(in, line);
-        r = Vec3{std::stod(line.substr(20, 8)), std::stod(line.substr(28, 8)), std::stod(line.substr(36, 8))};
+        std::istringstream fields(line.substr(20));
+        if (!(fields >> r.x >> r.y >> r.z)) { throw std::runtime_error("bad atom line in " + gro.string() + ": " + line); }
     }
     return x;
 }
