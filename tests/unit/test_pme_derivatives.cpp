@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "forces/pme/bspline.h"
-#include "pme_test_inputs.h"
+#include "test_support/pme_test_inputs.h"
 #include "proteinmd/core/units.h"
 #include "proteinmd/forces/ewald_sum.h"
 #include "proteinmd/forces/pme.h"

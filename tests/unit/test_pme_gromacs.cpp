@@ -11,7 +11,7 @@
 #include <numeric>
 #include <vector>
 
-#include "pme_test_inputs.h"
+#include "test_support/pme_test_inputs.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/core/units.h"
 #include "proteinmd/forces/pme.h"
