@@ -1,6 +1,8 @@
 #include "forces/pme/bspline.h"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "proteinmd/core/units.h"
 
@@ -8,36 +10,21 @@ namespace proteinmd::pme {
 
 void bsplineWeights(double w, int order, std::span<double> weights, std::span<double> derivatives)
 {
-    // Build M_2 .. M_{order-1} by the recursion
-    //   M_k(x) = (x M_{k-1}(x) + (k - x) M_{k-1}(x - 1)) / (k - 1),
-    // evaluated at the k points x = w + k - 1 - j, j = 0..k-1, stored in weights[0..k-1].
     double* m = weights.data();
-    m[0] = 1.0 - w;
-    m[1] = w;
-    for (int k = 3; k < order; ++k) {
-        const double div = 1.0 / (k - 1);
-        m[k - 1] = div * w * m[k - 2];
-        for (int j = k - 2; j >= 1; --j) {
-            // x = w + k - 1 - j: x * M_{k-1}(x) uses the old entry j-1, (k - x) M_{k-1}(x - 1) entry j.
-            m[j] = div * ((w + (k - 1 - j)) * m[j - 1] + (1.0 + j - w) * m[j]);
-        }
-        m[0] = div * (1.0 - w) * m[0];
-    }
-    // Derivative of M_n from M_{n-1}: dM_n(x)/dx = M_{n-1}(x) - M_{n-1}(x - 1).
     double* d = derivatives.data();
-    d[0] = -m[0];
-    for (int j = 1; j < order - 1; ++j) {
-        d[j] = m[j - 1] - m[j];
+    switch (order) {
+    case 3: bsplineWeightsFixed<3>(w, m, d); break;
+    case 4: bsplineWeightsFixed<4>(w, m, d); break;
+    case 5: bsplineWeightsFixed<5>(w, m, d); break;
+    case 6: bsplineWeightsFixed<6>(w, m, d); break;
+    case 7: bsplineWeightsFixed<7>(w, m, d); break;
+    case 8: bsplineWeightsFixed<8>(w, m, d); break;
+    case 9: bsplineWeightsFixed<9>(w, m, d); break;
+    case 10: bsplineWeightsFixed<10>(w, m, d); break;
+    case 11: bsplineWeightsFixed<11>(w, m, d); break;
+    case 12: bsplineWeightsFixed<12>(w, m, d); break;
+    default: throw std::invalid_argument("B-spline order " + std::to_string(order) + " outside 3..12");
     }
-    d[order - 1] = m[order - 2];
-    // Last step of the recursion: M_n.
-    const int k = order;
-    const double div = 1.0 / (k - 1);
-    m[k - 1] = div * w * m[k - 2];
-    for (int j = k - 2; j >= 1; --j) {
-        m[j] = div * ((w + (k - 1 - j)) * m[j - 1] + (1.0 + j - w) * m[j]);
-    }
-    m[0] = div * (1.0 - w) * m[0];
 }
 
 std::vector<double> bsplineModuli(int gridSize, int order)

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "forces/pme/bspline.h"
@@ -61,6 +62,25 @@ Matrix3 reciprocalBox(const Box& box)
     return r;
 }
 
+// Calls f(std::integral_constant<int, order>) for a run-time order in 3..12 (checked at construction).
+template <typename F>
+void withOrder(int order, F&& f)
+{
+    switch (order) {
+    case 3: f(std::integral_constant<int, 3>{}); break;
+    case 4: f(std::integral_constant<int, 4>{}); break;
+    case 5: f(std::integral_constant<int, 5>{}); break;
+    case 6: f(std::integral_constant<int, 6>{}); break;
+    case 7: f(std::integral_constant<int, 7>{}); break;
+    case 8: f(std::integral_constant<int, 8>{}); break;
+    case 9: f(std::integral_constant<int, 9>{}); break;
+    case 10: f(std::integral_constant<int, 10>{}); break;
+    case 11: f(std::integral_constant<int, 11>{}); break;
+    case 12: f(std::integral_constant<int, 12>{}); break;
+    default: throw SetupError("PME: unsupported interpolation order " + std::to_string(order));
+    }
+}
+
 } // namespace
 
 struct PmeSolver::Impl {
@@ -86,9 +106,13 @@ struct PmeSolver::Impl {
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
 
+    // The per-atom kernels are instantiated per interpolation order so their loops unroll.
+    template <int Order>
     void computeSplines(std::span<const Vec3> positions, const Matrix3& recip);
+    template <int Order>
     void spread(std::span<const double> charges);
     double solve(const Matrix3& recip, double volume, double prefactor, Matrix3& virial);
+    template <int Order>
     void gather(std::span<const double> charges, const Matrix3& recip, std::span<Vec3> forces) const;
 };
 
@@ -158,9 +182,10 @@ PmeSolver::Impl::~Impl()
     if (backward != nullptr) { fftw_destroy_plan(backward); }
 }
 
+template <int Order>
 void PmeSolver::Impl::computeSplines(std::span<const Vec3> positions, const Matrix3& recip)
 {
-    const int order = params.order;
+    constexpr int order = Order;
     const std::array<int, 3> sizes{nx, ny, nz};
     const auto ord = static_cast<std::size_t>(order);
     for (std::size_t i = 0; i < positions.size(); ++i) {
@@ -178,15 +203,15 @@ void PmeSolver::Impl::computeSplines(std::span<const Vec3> positions, const Matr
             first %= sizes[d];
             baseIndex[3 * i + d] = first;
             const std::size_t off = (3 * i + d) * ord;
-            pme::bsplineWeights(w, order, std::span<double>(theta.data() + off, ord),
-                                std::span<double>(dtheta.data() + off, ord));
+            pme::bsplineWeightsFixed<Order>(w, theta.data() + off, dtheta.data() + off);
         }
     }
 }
 
+template <int Order>
 void PmeSolver::Impl::spread(std::span<const double> charges)
 {
-    const int order = params.order;
+    constexpr int order = Order;
     const auto ord = static_cast<std::size_t>(order);
     double* grid = realGrid.get();
     std::fill(grid, grid + std::size_t(nx) * std::size_t(ny) * std::size_t(nz), 0.0);
@@ -330,9 +355,10 @@ double PmeSolver::Impl::solve(const Matrix3& recip, double volume, double prefac
     return 0.5 * energy;
 }
 
+template <int Order>
 void PmeSolver::Impl::gather(std::span<const double> charges, const Matrix3& recip, std::span<Vec3> forces) const
 {
-    const int order = params.order;
+    constexpr int order = Order;
     const auto ord = static_cast<std::size_t>(order);
     const double* grid = realGrid.get();
     const int* wx = wrap[0].data();
@@ -423,12 +449,16 @@ double PmeSolver::compute(std::span<const Vec3> positions, std::span<const doubl
         }
     }
     const Matrix3 recip = reciprocalBox(box);
-    s.computeSplines(positions, recip);
-    s.spread(charges);
-    fftw_execute(s.forward);
-    const double energy = s.solve(recip, box.volume(), coulombPrefactor, virial);
-    fftw_execute(s.backward);
-    s.gather(charges, recip, forces);
+    double energy = 0;
+    withOrder(s.params.order, [&](auto order) {
+        constexpr int kOrder = decltype(order)::value;
+        s.computeSplines<kOrder>(positions, recip);
+        s.spread<kOrder>(charges);
+        fftw_execute(s.forward);
+        energy = s.solve(recip, box.volume(), coulombPrefactor, virial);
+        fftw_execute(s.backward);
+        s.gather<kOrder>(charges, recip, forces);
+    });
     return energy;
 }
 
