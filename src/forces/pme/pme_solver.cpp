@@ -163,8 +163,8 @@ PmeSolver::Impl::Impl(const PmeParameters& p, int n) : params(p), numAtoms(n)
     realGrid = fftwAllocate<double>(realSize);
     complexGrid = fftwAllocate<fftw_complex>(complexSize);
     {
-        // FFTW_ESTIMATE: planning is instantaneous; FFTW_MEASURE took ~1 s to plan and gave no
-        // measurable gain on dhfr's 52^3 grid.
+        // FFTW_ESTIMATE: planning is instantaneous; FFTW_MEASURE costs planning time and gave no
+        // gain on dhfr's 52^3 grid (3.36 vs 3.33 ms per compute()).
         std::lock_guard<std::mutex> lock(fftwPlannerMutex());
         forward = fftw_plan_dft_r2c_3d(nx, ny, nz, realGrid.get(), complexGrid.get(), FFTW_ESTIMATE);
         backward = fftw_plan_dft_c2r_3d(nx, ny, nz, complexGrid.get(), realGrid.get(), FFTW_ESTIMATE);
