@@ -1,0 +1,68 @@
+// PME reciprocal part on DHFR (JAC): 23,558 atoms, 6.223 nm cube, grid from fourier-spacing 0.12
+// (52^3, as GROMACS picks), beta for ewald-rtol 1e-5 at 0.9 nm. Uses the shared benchmark's
+// coordinates and charges when ../shared is there, else random positions with TIP3P-like charges.
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <random>
+#include <vector>
+
+#include "../tests/test_support/pme_test_inputs.h"
+#include "proteinmd/core/units.h"
+#include "proteinmd/forces/pme.h"
+
+using namespace proteinmd;
+
+namespace {
+
+struct DhfrInput {
+    std::vector<Vec3> positions;
+    std::vector<double> charges;
+    Box box = Box::rectangular(6.223, 6.223, 6.223);
+};
+
+const DhfrInput& dhfr()
+{
+    static const DhfrInput input = [] {
+        DhfrInput in;
+        const std::filesystem::path dir = std::filesystem::path(PROTEINMD_SHARED_DIR) / "benchmarks" / "dhfr";
+        if (std::filesystem::exists(dir / "system.gro")) {
+            in.positions = test::positionsFromGro(dir / "system.gro");
+            in.charges = test::chargesFromTopology(dir / "system.top");
+        } else {
+            std::mt19937_64 rng(1);
+            std::uniform_real_distribution<double> u(0.0, 6.223);
+            for (int i = 0; i < 23558; ++i) {
+                in.positions.push_back({u(rng), u(rng), u(rng)});
+                in.charges.push_back(i % 3 == 0 ? -0.834 : 0.417);
+            }
+        }
+        return in;
+    }();
+    return input;
+}
+
+void runPme(benchmark::State& state, int order)
+{
+    const DhfrInput& in = dhfr();
+    const auto grid = pmeGridFromSpacing(in.box, 0.12, order);
+    PmeSolver pme(PmeParameters{grid, order, 3.4704591937120828}, static_cast<int>(in.positions.size()));
+    std::vector<Vec3> forces(in.positions.size());
+    Matrix3 virial{};
+    for (auto _ : state) {
+        const double e = pme.compute(in.positions, in.charges, in.box, units::kCoulombConstant, forces, virial);
+        benchmark::DoNotOptimize(e);
+        benchmark::ClobberMemory();
+    }
+    state.counters["grid"] = grid[0];
+    state.counters["atoms"] = static_cast<double>(in.positions.size());
+}
+
+void BM_PmeDhfrOrder4(benchmark::State& state) { runPme(state, 4); }
+void BM_PmeDhfrOrder5(benchmark::State& state) { runPme(state, 5); }
+
+} // namespace
+
+BENCHMARK(BM_PmeDhfrOrder4)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PmeDhfrOrder5)->Unit(benchmark::kMillisecond);
