@@ -131,9 +131,8 @@ inline Box triclinicTestBox()
     return Box::triclinic({d, 0, 0}, {0, d, 0}, {0.5 * d, 0.5 * d, d * std::sqrt(0.5)});
 }
 
-// Places a cluster so that it straddles the cell's corner (the origin) and wraps every atom into
-// the unit cell, so that the interactions only make sense through periodic images.
-inline std::vector<Vec3> wrappedAcrossCorner(const Box& box, std::span<const Vec3> cluster)
+// The cluster moved so that it straddles the cell's corner (the origin), unwrapped...
+inline std::vector<Vec3> shiftedToCorner(std::span<const Vec3> cluster)
 {
     Vec3 centre{};
     for (const Vec3& x : cluster) {
@@ -142,7 +141,18 @@ inline std::vector<Vec3> wrappedAcrossCorner(const Box& box, std::span<const Vec
     centre /= static_cast<double>(cluster.size());
     std::vector<Vec3> out;
     for (const Vec3& x : cluster) {
-        out.push_back(box.wrapIntoCell(x - centre + Vec3{0.01, -0.02, 0.03}));
+        out.push_back(x - centre + Vec3{0.01, -0.02, 0.03});
+    }
+    return out;
+}
+
+// ...and with every atom wrapped into the unit cell, so that the interactions only make sense
+// through periodic images.
+inline std::vector<Vec3> wrappedAcrossCorner(const Box& box, std::span<const Vec3> cluster)
+{
+    std::vector<Vec3> out = shiftedToCorner(cluster);
+    for (Vec3& x : out) {
+        x = box.wrapIntoCell(x);
     }
     return out;
 }

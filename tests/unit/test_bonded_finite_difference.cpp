@@ -27,9 +27,9 @@ TEST_P(BondedFiniteDifference, ForceIsMinusGradientAcrossRectangularBoundaries)
     const Box box = rectangularTestBox();
     for (const ChainGeometry& chain : testChains()) {
         SCOPED_TRACE(chain.name);
-        const std::vector<Vec3> x = wrappedAcrossCorner(box, chain.x);
         // Parameters (position-restraint references) from the unwrapped chain, evaluated wrapped.
-        expectForcesMatchNumerical(makeTerms(GetParam(), chain.x), x, box, chain.fdStep);
+        expectForcesMatchNumerical(makeTerms(GetParam(), shiftedToCorner(chain.x)), wrappedAcrossCorner(box, chain.x),
+                                   box, chain.fdStep);
     }
 }
 
@@ -38,7 +38,8 @@ TEST_P(BondedFiniteDifference, ForceIsMinusGradientAcrossTriclinicBoundaries)
     const Box box = triclinicTestBox();
     for (const ChainGeometry& chain : testChains()) {
         SCOPED_TRACE(chain.name);
-        expectForcesMatchNumerical(makeTerms(GetParam(), chain.x), wrappedAcrossCorner(box, chain.x), box, chain.fdStep);
+        expectForcesMatchNumerical(makeTerms(GetParam(), shiftedToCorner(chain.x)), wrappedAcrossCorner(box, chain.x),
+                                   box, chain.fdStep);
     }
 }
 
