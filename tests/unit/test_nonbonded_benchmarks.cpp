@@ -110,7 +110,7 @@ TEST(NonbondedBenchmarks, Ala2VacuumPlainMatchesGromacsDouble)
 
 namespace {
 
-// The handful of .mdp keys make_ala2_variants.py varies, mapped onto NonbondedOptions.
+// The handful of .mdp keys make_nonbonded_refdata.py varies, mapped onto NonbondedOptions.
 NonbondedOptions optionsFromMdp(const nlohmann::json& mdp)
 {
     auto text = [&](const char* key, const char* fallback) {
@@ -176,6 +176,108 @@ TEST(NonbondedBenchmarks, Ala2SolvatedVariantsMatchGromacsDouble)
             EXPECT_EQ(dc.pressure, 0.0); // DispCorr = Ener
         } else {
             EXPECT_LT(relativeDifference(dc.pressure, pressure), options.vdwModifier == InteractionModifier::PotentialSwitch ? 1e-6 : 1e-7);
+        }
+    }
+}
+
+namespace {
+
+Loaded loadDhfr()
+{
+    const auto dir = test::benchmarkDir("dhfr");
+    Loaded l;
+    l.system = test::loadOpenmmNonbondedSystem(dir / "system.xml");
+    l.positions = test::readStateXmlPositions(dir / "state.xml");
+    l.box = test::readGroBox(dir / "system.gro");
+    return l;
+}
+
+// nx x ny copies of a rectangular periodic system along x and y, exclusions and types copied:
+// its periodic energies are (nx * ny) times those of the original.
+Loaded replicate(const Loaded& l, int nx, int ny)
+{
+    Loaded r;
+    const int n = l.system.numAtoms();
+    const Matrix3& v = l.box.vectors();
+    r.system = l.system;
+    r.system.masses.clear();
+    r.system.charges.clear();
+    r.system.ljTypes.clear();
+    r.system.exclusions.clear();
+    for (int ix = 0; ix < nx; ++ix) {
+        for (int iy = 0; iy < ny; ++iy) {
+            const int offset = static_cast<int>(r.positions.size());
+            for (int i = 0; i < n; ++i) {
+                const auto ui = static_cast<std::size_t>(i);
+                r.positions.push_back(l.positions[ui] + v[0] * double(ix) + v[1] * double(iy));
+                r.system.masses.push_back(l.system.masses[ui]);
+                r.system.charges.push_back(l.system.charges[ui]);
+                r.system.ljTypes.push_back(l.system.ljTypes[ui]);
+                std::vector<int> ex = l.system.exclusions[ui];
+                for (int& k : ex) {
+                    k += offset;
+                }
+                r.system.exclusions.push_back(std::move(ex));
+            }
+        }
+    }
+    r.box = Box::rectangular(v[0].x * nx, v[1].y * ny, v[2].z);
+    return r;
+}
+
+NonbondedOptions benchPmeOptions()
+{
+    // bench.mdp: PME 0.9 nm with potential-shift modifiers, no dispersion correction.
+    NonbondedOptions o;
+    o.coulombType = CoulombType::Pme;
+    o.rcoulomb = o.rvdw = 0.9;
+    return o;
+}
+
+} // namespace
+
+// dhfr (23,558 atoms) through the cell grid; the 2x2x1 supercell (94,232 atoms, the dhfr_2x2x1
+// benchmark's size) must give exactly 4x the energies (the README's periodic-consistency check).
+TEST(NonbondedBenchmarks, DhfrAndSupercellAreConsistent)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const Loaded dhfr = loadDhfr();
+    ASSERT_EQ(dhfr.system.numAtoms(), 23558);
+    ASSERT_EQ(dhfr.positions.size(), 23558u);
+    const auto start = std::chrono::steady_clock::now();
+    const ForceOutput one = evaluate(dhfr, benchPmeOptions());
+    const auto middle = std::chrono::steady_clock::now();
+    const Loaded big = replicate(dhfr, 2, 2);
+    const auto bigStart = std::chrono::steady_clock::now();
+    const ForceOutput four = evaluate(big, benchPmeOptions());
+    const auto end = std::chrono::steady_clock::now();
+    std::printf("dhfr: %.3f s, lj_sr %.6f coulomb_sr %.6f; 2x2x1 (%d atoms): %.3f s\n",
+                std::chrono::duration<double>(middle - start).count(), one.energies[EnergyTerm::LjSr],
+                one.energies[EnergyTerm::CoulombSr], big.system.numAtoms(),
+                std::chrono::duration<double>(end - bigStart).count());
+    // dhfr with its energy.mdp (no modifiers) against gmx_d.
+    std::ifstream file(test::refdataDir() / "nonbonded" / "dhfr_energy_mdp.json");
+    ASSERT_TRUE(file);
+    const nlohmann::json ref = nlohmann::json::parse(file)["energies"];
+    NonbondedOptions plainCuts = benchPmeOptions();
+    plainCuts.coulombModifier = plainCuts.vdwModifier = InteractionModifier::None;
+    const ForceOutput plain = evaluate(dhfr, plainCuts);
+    std::printf("dhfr energy.mdp: lj_sr %.6f (gmx_d %.6f) coulomb_sr %.6f (gmx_d %.6f)\n",
+                plain.energies[EnergyTerm::LjSr], ref["lj_sr"].get<double>(), plain.energies[EnergyTerm::CoulombSr],
+                ref["coulomb_sr"].get<double>());
+    EXPECT_LT(relativeDifference(plain.energies[EnergyTerm::LjSr], ref["lj_sr"].get<double>()), 1e-9);
+    EXPECT_LT(relativeDifference(plain.energies[EnergyTerm::CoulombSr], ref["coulomb_sr"].get<double>()), 1e-8);
+
+    for (EnergyTerm term : {EnergyTerm::LjSr, EnergyTerm::CoulombSr}) {
+        EXPECT_NEAR(four.energies[term], 4 * one.energies[term], 1e-10 * std::abs(4 * one.energies[term]));
+    }
+    for (int r = 0; r < 3; ++r) {
+        EXPECT_NEAR(four.virial[r][r], 4 * one.virial[r][r], 1e-9 * std::abs(one.virial.trace()));
+    }
+    const std::size_t n = one.forces.size();
+    for (std::size_t i = 0; i < n; i += 97) {
+        for (std::size_t copy = 1; copy < 4; ++copy) {
+            EXPECT_LT(norm(four.forces[i + copy * n] - one.forces[i]), 1e-9);
         }
     }
 }

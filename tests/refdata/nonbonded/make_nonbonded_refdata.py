@@ -4,7 +4,10 @@ shared/benchmarks/ala2_solvated for non-bonded settings the shared references do
 (LJ force-/potential-switch, plain cut-off Coulomb, reaction field with finite eps_rf and eps_r,
 PME with potential-shift and rvdw < rcoulomb, each dispersion-correction flavour).
 
-Usage: make_ala2_variants.py [path/to/shared/benchmarks/ala2_solvated]   (needs gmx_d on PATH)
+Also writes dhfr_energy_mdp.json: gmx_d LJ (SR) and Coulomb (SR) of shared/benchmarks/dhfr with its
+own energy.mdp (PME 0.9 nm, no modifiers), a 23,558-atom check of the cell-grid loops.
+
+Usage: make_nonbonded_refdata.py [path/to/shared/benchmarks]   (needs gmx_d on PATH)
 """
 import json
 import os
@@ -13,7 +16,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../../../shared/benchmarks/ala2_solvated")
+BENCHMARKS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../../../shared/benchmarks")
+SRC = os.path.join(BENCHMARKS, "ala2_solvated")
 
 COMMON = {
     "integrator": "md", "nsteps": "0", "cutoff-scheme": "Verlet", "pbc": "xyz", "constraints": "h-bonds",
@@ -69,14 +73,33 @@ def run(variant, settings, work):
 
 
 def main():
-    out = {"source": "gmx_d 2022.5 zero-step mdrun (continuation = yes) of shared/benchmarks/ala2_solvated/system.gro; make_ala2_variants.py",
+    out = {"source": "gmx_d 2022.5 zero-step mdrun (continuation = yes) of shared/benchmarks/ala2_solvated/system.gro; make_nonbonded_refdata.py",
            "common_mdp": COMMON, "variants": {}}
     with tempfile.TemporaryDirectory() as work:
         for name, settings in VARIANTS.items():
             out["variants"][name] = {"mdp": settings, "energies": run(name, settings, work)}
-    with open(os.path.join(HERE, "ala2_solvated_variants.json"), "w") as f:
-        json.dump(out, f, indent=1)
-        f.write("\n")
+        with open(os.path.join(HERE, "ala2_solvated_variants.json"), "w") as f:
+            json.dump(out, f, indent=1)
+            f.write("\n")
+
+        dhfr = os.path.join(BENCHMARKS, "dhfr")
+        tpr = os.path.join(work, "dhfr.tpr")
+        subprocess.run(["gmx_d", "grompp", "-f", os.path.join(dhfr, "energy.mdp"), "-c",
+                        os.path.join(dhfr, "system.gro"), "-p", os.path.join(dhfr, "system.top"), "-o", tpr,
+                        "-po", os.path.join(work, "mdout.mdp"), "-maxwarn", "5"], check=True, capture_output=True)
+        subprocess.run(["gmx_d", "mdrun", "-s", tpr, "-rerun", os.path.join(dhfr, "system.gro"), "-deffnm",
+                        os.path.join(work, "dhfr"), "-nt", "2"], check=True, capture_output=True)
+        xvg = os.path.join(work, "dhfr.xvg")
+        subprocess.run(["gmx_d", "energy", "-f", os.path.join(work, "dhfr.edr"), "-o", xvg, "-dp"],
+                       input="LJ-(SR)\nCoulomb-(SR)\n\n", text=True, check=True, capture_output=True)
+        with open(xvg) as f:
+            last = [line for line in f if line.strip() and not line.startswith(("#", "@"))][-1]
+        lj, coulomb = (float(x) for x in last.split()[1:3])
+        with open(os.path.join(HERE, "dhfr_energy_mdp.json"), "w") as f:
+            json.dump({"source": "gmx_d 2022.5 mdrun -rerun of shared/benchmarks/dhfr with its energy.mdp; "
+                                 "make_nonbonded_refdata.py", "energies": {"lj_sr": lj, "coulomb_sr": coulomb}},
+                      f, indent=1)
+            f.write("\n")
 
 
 if __name__ == "__main__":
