@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "backends/reference/reference_nonbonded_impl.h"
@@ -165,6 +166,9 @@ TEST(NonbondedSetup, RejectsWhatGromacsRejects)
     EXPECT_THROW(addNonbondedForcesReference(broken.system, base, broken.positions, broken.box, out), SetupError);
     broken = t;
     broken.system.exclusions[1].push_back(1000);
+    EXPECT_THROW(addNonbondedForcesReference(broken.system, base, broken.positions, broken.box, out), SetupError);
+    broken = t;
+    broken.positions[2].y = std::nan("");
     EXPECT_THROW(addNonbondedForcesReference(broken.system, base, broken.positions, broken.box, out), SetupError);
     out.forces.pop_back();
     EXPECT_THROW(addNonbondedForcesReference(t.system, base, t.positions, t.box, out), SetupError);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -30,6 +31,10 @@ void checkSystem(const System& system, std::span<const Vec3> positions, const Fo
     require(system.c6.size() == numTypes2 && system.c12.size() == numTypes2,
             fmt::format("LJ matrices must be {0} x {0}", system.numLjTypes));
     for (std::size_t i = 0; i < n; ++i) {
+        const Vec3& x = positions[i];
+        // A NaN/inf coordinate would make cell indices undefined; refuse it with the atom's number.
+        require(std::isfinite(x.x) && std::isfinite(x.y) && std::isfinite(x.z),
+                fmt::format("atom {} has a non-finite position ({}, {}, {})", i + 1, x.x, x.y, x.z));
         const int t = system.ljTypes[i];
         require(t >= 0 && t < system.numLjTypes,
                 fmt::format("atom {} has LJ type {}, expected 0..{}", i + 1, t, system.numLjTypes - 1));
