@@ -6,7 +6,9 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <vector>
 
+#include "proteinmd/backends/reference_bonded.h"
 #include "proteinmd/core/box.h"
 #include "proteinmd/core/system.h"
 #include "proteinmd/forces/force_output.h"
@@ -41,6 +43,7 @@ public:
 private:
     const System& system_;
     NonbondedOptions options_;
+    std::vector<CmapTable> cmapTables_; // spline-derived CMAP derivative grids, made once
     std::optional<EwaldSetup> ewald_;
     std::unique_ptr<PmeSolver> pme_;
 };

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "proteinmd/backends/reference_bonded.h"
 #include "proteinmd/backends/reference_nonbonded.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/core/units.h"
@@ -39,7 +38,7 @@ void checkCutoffsFitBox(const NonbondedOptions& options, const Box& box)
 }
 
 ReferenceForceField::ReferenceForceField(const System& system, const NonbondedOptions& options, const Box& box)
-    : system_(system), options_(options)
+    : system_(system), options_(options), cmapTables_(makeCmapTables(system.bonded.cmapGrids))
 {
     checkCutoffsFitBox(options_, box);
     if (usesEwald(options_)) {
@@ -69,7 +68,7 @@ void ReferenceForceField::compute(std::span<const Vec3> positions, const Box& bo
     }
     checkCutoffsFitBox(options_, box);
     out.reset(system_.numAtoms());
-    addBondedForcesReference(system_.bonded, options_.epsilonR, positions, box, out);
+    addBondedForcesReference(system_.bonded, cmapTables_, options_.epsilonR, positions, box, out);
     addNonbondedForcesReference(system_, options_, positions, box, out);
     if (pme_) {
         const double prefactor = units::kCoulombConstant / options_.epsilonR;
