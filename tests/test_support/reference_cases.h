@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct ReferenceCase {
     std::optional<std::filesystem::path> forcesFile; // N x 3 float64 .npy
     bool needsShared = false;
 };
+
+// GoogleTest prints the case name instead of the object's bytes.
+inline void PrintTo(const ReferenceCase& c, std::ostream* os) { *os << c.name; }
 
 // Every case whose files can be located (cases in refdata that name shared files are included
 // with needsShared set, so a test can skip them when the shared folder is absent).

@@ -20,8 +20,8 @@ namespace {
 
 nlohmann::json loadCharmmReference()
 {
-    std::ifstream in(refdataDir() / "cmap_charmm" / "reference.json");
-    EXPECT_TRUE(in.good()) << "missing tests/refdata/cmap_charmm/reference.json";
+    std::ifstream in(refdataDir() / "cmap_charmm" / "bonded_reference.json");
+    EXPECT_TRUE(in.good()) << "missing tests/refdata/cmap_charmm/bonded_reference.json";
     return nlohmann::json::parse(in);
 }
 

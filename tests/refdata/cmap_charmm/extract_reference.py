@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Turns gmx_d's view of a CHARMM peptide into reference.json for test_bonded_cmap.cpp.
+"""Turns gmx_d's view of a CHARMM peptide into bonded_reference.json for test_bonded_cmap.cpp.
 
 Inputs (made by make_reference.sh): `gmx_d dump -s topol.tpr` (resolved bonded parameters, atom
 indices, charges, and grompp's CMAP derivative table printed to 3 decimals), the .gro used for the
