@@ -262,3 +262,23 @@ TEST(MdpReader, SharedMdpFilesGiveTheIntendedSettings)
 
 } // namespace
 } // namespace proteinmd
+
+namespace proteinmd {
+namespace {
+
+TEST(FuzzSeeds, MdpSeedsParse)
+{
+    const auto corpus = test::sourceDir() / "tests" / "fuzz" / "corpus" / "mdp";
+    for (const char* name : {"bench.mdp", "energy.mdp", "energy_rf.mdp", "coupling_switch.mdp"}) {
+        Diagnostics diagnostics;
+        EXPECT_NO_THROW(readMdp(corpus / name, diagnostics)) << name;
+    }
+    Diagnostics diagnostics;
+    const MdpOptions o = readMdp(corpus / "coupling_switch.mdp", diagnostics);
+    EXPECT_EQ(o.nonbonded.vdwModifier, InteractionModifier::PotentialSwitch);
+    EXPECT_EQ(o.pcouplType, "semiisotropic");
+    EXPECT_EQ(diagnostics.warnings.size(), 3u); // foo, energygrps, pull
+}
+
+} // namespace
+} // namespace proteinmd

@@ -285,3 +285,25 @@ TEST(PdbReader, TruncatedAndCorruptedFilesThrow)
 
 } // namespace
 } // namespace proteinmd
+
+namespace proteinmd {
+namespace {
+
+// The fuzzers' seed files must be valid inputs, or the fuzzers start from error paths only.
+TEST(FuzzSeeds, CoordinateSeedsParse)
+{
+    const auto corpus = test::sourceDir() / "tests" / "fuzz" / "corpus";
+    const CoordinateFrame hybrid = readPdb(corpus / "pdb" / "hybrid36_altloc.pdb");
+    ASSERT_EQ(hybrid.numAtoms(), 2);
+    EXPECT_EQ(hybrid.atoms[0].serial, 100000);
+    EXPECT_EQ(hybrid.atoms[0].residueNumber, 10000);
+    EXPECT_EQ(hybrid.atoms[1].serial, 100002) << "\"*****\" numbered on from the dropped altLoc record A0001";
+    EXPECT_EQ(readPdb(corpus / "pdb" / "ala2_vacuum.pdb").numAtoms(), 22);
+    const CoordinateFrame tric = readGro(corpus / "gro" / "triclinic_velocities.gro");
+    EXPECT_EQ(tric.velocities.size(), 3u);
+    EXPECT_FALSE(tric.box.isRectangular());
+    EXPECT_EQ(readGro(corpus / "gro" / "ala2_vacuum.gro").numAtoms(), 22);
+}
+
+} // namespace
+} // namespace proteinmd
