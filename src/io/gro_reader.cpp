@@ -26,7 +26,7 @@ constexpr std::size_t kMaxFieldWidth = 30;   // wider "fields" mean a corrupted 
 class GroParser {
 public:
     GroParser(std::string_view text, const std::string& fileName)
-        : fileName_(fileName), lines_(detail::splitLines(text))
+        : fileName_(fileName), lines_(detail::splitLines(text)), endsWithNewline_(!text.empty() && text.back() == '\n')
     {
     }
 
@@ -158,6 +158,27 @@ private:
         }
     }
 
+    static bool sameDecimals(const std::vector<std::string_view>& words)
+    {
+        auto decimals = [](std::string_view word) {
+            const std::size_t point = word.find('.');
+            if (point == std::string_view::npos) {
+                return std::size_t{0};
+            }
+            std::size_t n = 0;
+            while (point + 1 + n < word.size() && word[point + 1 + n] >= '0' && word[point + 1 + n] <= '9') {
+                ++n;
+            }
+            return n;
+        };
+        for (std::string_view word : words) {
+            if (decimals(word) != decimals(words.front())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     Box parseBox(std::size_t index) const
     {
         const std::size_t lineNumber = index + 1;
@@ -175,6 +196,14 @@ private:
                                              quoteForMessage(words[k]), k + 1));
             }
             v[k] = *value;
+        }
+        // A file cut inside its box line ("... 3.28620   3.1") would still hold 3 numbers. Writers use
+        // one format for all box values, so an unterminated last line with mixed decimals is taken
+        // for a truncated file rather than read as a wrong box.
+        if (index + 1 == lines_.size() && !endsWithNewline_ && !sameDecimals(words)) {
+            fail(lineNumber, fmt::format("the box line '{}' looks truncated (the file ends inside it without a "
+                                         "newline and its numbers have different numbers of decimals)",
+                                         quoteForMessage(lines_[index], 60)));
         }
         // v1x v2y v3z v1y v1z v2x v2z v3x v3y
         const Vec3 a{v[0], v[3], v[4]};
@@ -197,6 +226,7 @@ private:
     std::vector<std::string_view> lines_;
     std::size_t width_ = 8;
     bool hasVelocities_ = false;
+    bool endsWithNewline_ = false;
 };
 
 } // namespace

@@ -44,13 +44,16 @@ public:
             }
             const std::string_view record = trim(columns(line, 0, 6));
             if (record == "ENDMDL" || record == "END") {
+                openModelLine_ = 0;
                 if (!frame_.positions.empty()) {
                     break; // first model only
                 }
             } else if (record == "MODEL") {
                 if (!frame_.positions.empty()) {
+                    openModelLine_ = 0;
                     break; // a second model without ENDMDL before it
                 }
+                openModelLine_ = lineNumber;
             } else if (record == "CRYST1") {
                 frame_.box = parseCryst1(lineNumber, line);
             } else if (record == "TITLE") {
@@ -60,6 +63,11 @@ public:
                     frame_.title += text;
                 }
             }
+        }
+        if (openModelLine_ > 0 && !frame_.positions.empty()) {
+            // END is optional in practice, so a file cut at a line end is only detectable inside a model.
+            fail(lines_.size(), fmt::format("the MODEL started at line {} has no ENDMDL: the file seems truncated",
+                                            openModelLine_));
         }
         if (frame_.positions.empty()) {
             throw InputError(SourceLocation{fileName_, 0, {}},
@@ -214,6 +222,7 @@ private:
     std::vector<std::string_view> lines_;
     CoordinateFrame frame_;
     int previousSerial_ = 0;
+    std::size_t openModelLine_ = 0;
     std::unordered_set<std::string> alternatesSeen_;
 };
 

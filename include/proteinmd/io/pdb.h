@@ -3,9 +3,10 @@
 //
 // Reading: ATOM/HETATM records (fixed columns, coordinates in Å converted to nm), CRYST1 (a, b, c,
 // alpha, beta, gamma converted to GROMACS's lower-triangular box exactly as gmx does), TITLE.
-// Only the first MODEL is read (reading stops at ENDMDL or END). Of alternate locations, each atom
-// keeps its blank altLoc record or the first altLoc letter seen in its residue (an atom that only has
-// a later letter keeps that one). Atom serials (columns 7-11) and residue numbers (23-26) may be
+// Only the first MODEL is read (reading stops at ENDMDL or END); a MODEL without ENDMDL is taken
+// for a truncated file (InputError). Of alternate locations, each atom (chain, residue number,
+// insertion code, name) keeps the first record seen, i.e. blank or the first altLoc letter.
+// CRYST1 1 1 1 90 90 90, the PDB's placeholder for "no unit cell", gives no box. Atom serials (columns 7-11) and residue numbers (23-26) may be
 // hybrid-36 encoded (serials above 99,999: A0000..., then a0000...; residue numbers above 9,999:
 // A000...), as written by many tools for large systems; serials written as "*****" or left blank
 // are accepted and numbered on from the previous atom. The element comes from columns 77-78, or is
