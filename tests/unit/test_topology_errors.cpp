@@ -90,6 +90,9 @@ TEST(TopologyErrors, DirectivesNeedTheirPredecessors)
     EXPECT_NE(e.message().find("needs [ defaults ] first"), std::string::npos) << e.what();
     e = topologyError("top_err_two_defaults", kSmallForceField + "[ defaults ]\n1 1\n");
     EXPECT_NE(e.message().find("second [ defaults ]"), std::string::npos) << e.what();
+    e = topologyError("top_err_two_defaults_lines", "[ defaults ]\n1 2 yes 0.5 0.8333\n1 1\n");
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_NE(e.message().find("second [ defaults ] line"), std::string::npos) << e.what();
     e = topologyError("top_err_no_molecules", kSmallForceField + kMoleculeHead + "[ system ]\nx\n");
     EXPECT_NE(e.message().find("no molecules"), std::string::npos) << e.what();
 }

@@ -1,6 +1,7 @@
 // The GROMACS-style C preprocessor of the topology reader: macros, conditionals, includes,
 // continuation lines, and errors that point at the right file, line and include chain.
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -150,6 +151,29 @@ TEST(TopologyPreprocessor, IncludeSearchOrder)
     ASSERT_EQ(where.includedFrom.size(), 2u);
     EXPECT_NE(where.includedFrom[0].find("b.top:1"), std::string::npos);
     EXPECT_NE(where.includedFrom[1].find("forcefield.itp:1"), std::string::npos);
+}
+
+TEST(TopologyPreprocessor, GmxlibFoldersAreSearchedAfterIncludeDirs)
+{
+    const fs::path dir = test::scratchDir("pp_gmxlib");
+    writeFile(dir / "a.top", "#include <only_in_lib.itp>\n");
+    writeFile(dir / "libA/unrelated.itp", "\n");
+    writeFile(dir / "libB/only_in_lib.itp", "found via GMXLIB\n");
+    const char* old = std::getenv("GMXLIB");
+    const std::string saved = old != nullptr ? old : "";
+    ::setenv("GMXLIB", ((dir / "libA").string() + ":" + (dir / "libB").string()).c_str(), 1);
+    const auto dirs = defaultTopologyLibraryDirs();
+    PreprocessorOptions options; // default library folders: $GMXLIB first
+    const auto top = preprocessTopology(dir / "a.top", options);
+    if (old != nullptr) {
+        ::setenv("GMXLIB", saved.c_str(), 1);
+    } else {
+        ::unsetenv("GMXLIB");
+    }
+    ASSERT_GE(dirs.size(), 2u);
+    EXPECT_EQ(dirs[0], dir / "libA");
+    EXPECT_EQ(dirs[1], dir / "libB");
+    EXPECT_EQ(texts(top), std::vector<std::string>{"found via GMXLIB"});
 }
 
 TEST(TopologyPreprocessor, MissingIncludeListsEveryFolderSearched)
