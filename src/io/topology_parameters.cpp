@@ -10,11 +10,6 @@ namespace proteinmd::gmxtop {
 
 namespace {
 
-InteractionKind kind(ParamTable table, int atoms, int paramsA, int params, std::string_view name, bool supported = true)
-{
-    return InteractionKind{table, atoms, paramsA, params, name, supported};
-}
-
 bool isSingleLetter(std::string_view s) { return s.size() == 1 && std::isalpha(static_cast<unsigned char>(s[0])); }
 bool isSingleDigit(std::string_view s) { return s.size() == 1 && std::isdigit(static_cast<unsigned char>(s[0])); }
 
@@ -69,85 +64,12 @@ int dihedralMatches(const std::array<int, 4>& entry, const std::array<int, 4>& t
 
 } // namespace
 
-std::optional<InteractionKind> interactionKind(Directive directive, int f)
-{
-    using T = ParamTable;
-    switch (directive) {
-    case Directive::Bonds:
-    case Directive::BondTypes:
-        switch (f) {
-        case 1: return kind(T::Bonds, 2, 2, 4, "Bond");
-        case 2: return kind(T::G96Bonds, 2, 2, 4, "G96Bond");
-        case 3: return kind(T::None, 2, 3, 6, "Morse", false);
-        case 4: return kind(T::None, 2, 3, 3, "Cubic Bonds", false);
-        case 5: return kind(T::None, 2, 0, 0, "Connect Bonds");
-        case 6: return kind(T::HarmonicPotentials, 2, 2, 4, "Harmonic Pot.");
-        case 7: return kind(T::None, 2, 2, 2, "FENE Bonds", false);
-        case 8: return kind(T::None, 2, 2, 4, "Tab. Bonds", false);
-        case 9: return kind(T::None, 2, 2, 4, "Tab. Bonds NC", false);
-        case 10: return kind(T::None, 2, 4, 8, "Restraint Pot.", false);
-        default: return std::nullopt;
-        }
-    case Directive::Angles:
-    case Directive::AngleTypes:
-        switch (f) {
-        case 1: return kind(T::Angles, 3, 2, 4, "Angle");
-        case 2: return kind(T::G96Angles, 3, 2, 4, "G96Angle");
-        case 3: return kind(T::None, 3, 3, 3, "Bond-Cross", false);
-        case 4: return kind(T::None, 3, 4, 4, "BA-Cross", false);
-        case 5: return kind(T::UreyBradley, 3, 4, 8, "U-B");
-        case 6: return kind(T::None, 3, 6, 6, "Quartic Angles", false);
-        case 8: return kind(T::None, 3, 2, 4, "Tab. Angles", false);
-        case 9: return kind(T::None, 3, 2, 4, "Lin. Angle", false);
-        case 10: return kind(T::None, 3, 2, 4, "Restricted Angles", false);
-        default: return std::nullopt;
-        }
-    case Directive::Dihedrals:
-    case Directive::DihedralTypes:
-        switch (f) {
-        case 1:
-        case 9: return kind(T::ProperDihedrals, 4, 3, 5, "Proper Dih.");
-        case 2: return kind(T::ImproperDihedrals, 4, 2, 4, "Improper Dih.");
-        case 3: return kind(T::RbDihedrals, 4, 6, 12, "Ryckaert-Bell.");
-        case 4: return kind(T::PeriodicImpropers, 4, 3, 5, "Periodic Improper Dih.");
-        case 5: return kind(T::None, 4, 4, 8, "Fourier Dih.", false);
-        case 8: return kind(T::None, 4, 2, 4, "Tab. Dih.", false);
-        case 10: return kind(T::None, 4, 2, 4, "Restricted Dih.", false);
-        case 11: return kind(T::None, 4, 6, 6, "CBT Dih.", false);
-        default: return std::nullopt;
-        }
-    case Directive::Pairs:
-    case Directive::PairTypes:
-        switch (f) {
-        case 1: return kind(T::Pairs, 2, 2, 4, "LJ-14");
-        case 2: return kind(T::None, 2, 5, 5, "LJC-14 q");
-        default: return std::nullopt;
-        }
-    case Directive::Constraints:
-    case Directive::ConstraintTypes:
-        switch (f) {
-        case 1: return kind(T::Constraints, 2, 1, 2, "Constraint");
-        case 2: return kind(T::ConstraintsNoConnection, 2, 1, 2, "Constr. No Conn.");
-        default: return std::nullopt;
-        }
-    case Directive::Settles:
-        return f == 1 ? std::optional(kind(T::None, 1, 2, 2, "Settle")) : std::nullopt;
-    case Directive::PositionRestraints:
-        switch (f) {
-        case 1: return kind(T::None, 1, 3, 6, "Position Rest.");
-        case 2: return kind(T::None, 1, 5, 5, "Flat-bottom posres", false);
-        default: return std::nullopt;
-        }
-    case Directive::Cmap:
-    case Directive::CmapTypes:
-        return f == 1 ? std::optional(kind(T::None, 5, 0, 0, "CMAP Dih.")) : std::nullopt;
-    default:
-        return std::nullopt;
-    }
-}
-
 void ForceField::readDefaults(const LineFields& line)
 {
+    if (defaultsRead_) {
+        line.fail("a second [ defaults ] line: the defaults can be given only once");
+    }
+    defaultsRead_ = true;
     line.requireAtLeast(2, "nbfunc comb-rule [gen-pairs fudgeLJ fudgeQQ]");
     const std::string_view nb = line[0];
     std::string nbLower;
@@ -529,75 +451,6 @@ int ForceField::findCmapType(const std::array<int, 5>& bondTypes) const
         }
     }
     return -1;
-}
-
-std::pair<double, double> ForceField::c6c12(double v, double w) const
-{
-    if (defaults.combinationRule == CombinationRule::Geometric) {
-        return {v, w};
-    }
-    // sigma/epsilon; a negative sigma means c6 = 0 with c12 from |sigma| (grompp's convention).
-    if (v >= 0) {
-        const double v2 = v * v;
-        const double v6 = v2 * v2 * v2;
-        return {4.0 * w * v6, 4.0 * w * v6 * v6};
-    }
-    const double v2 = v * v;
-    const double v6 = v2 * v2 * v2;
-    return {0.0, 4.0 * w * v6 * v6};
-}
-
-std::pair<double, double> ForceField::nonbondedVW(int i, int j) const
-{
-    const auto it = nonbondParams_.find(std::make_pair(std::max(i, j), std::min(i, j)));
-    if (it != nonbondParams_.end()) {
-        return it->second;
-    }
-    const AtomType& a = atomTypes[static_cast<std::size_t>(i)];
-    const AtomType& b = atomTypes[static_cast<std::size_t>(j)];
-    switch (defaults.combinationRule) {
-    case CombinationRule::Geometric:
-        return {std::sqrt(a.v * b.v), std::sqrt(a.w * b.w)};
-    case CombinationRule::Arithmetic: {
-        const double sigma = 0.5 * (std::fabs(a.v) + std::fabs(b.v));
-        return {(a.v < 0 || b.v < 0) ? -sigma : sigma, std::sqrt(a.w * b.w)};
-    }
-    case CombinationRule::GeomSigEps: {
-        const double sigma = std::sqrt(std::fabs(a.v * b.v));
-        return {(a.v < 0 || b.v < 0) ? -sigma : sigma, std::sqrt(a.w * b.w)};
-    }
-    }
-    return {0.0, 0.0};
-}
-
-std::pair<double, double> ForceField::ljParameters(int i, int j) const
-{
-    const auto [v, w] = nonbondedVW(i, j);
-    return c6c12(v, w);
-}
-
-std::optional<std::pair<double, double>> ForceField::pairParameters(int i, int j) const
-{
-    if (!defaults.genPairs) {
-        const int types[2] = {i, j};
-        const ParamEntry* entry = findBonded(ParamTable::Pairs, types, 2);
-        if (entry == nullptr) {
-            return std::nullopt;
-        }
-        return c6c12(entry->params[0], entry->params[1]);
-    }
-    const auto it = pairTypes_.find(std::make_pair(std::max(i, j), std::min(i, j)));
-    if (it != pairTypes_.end()) {
-        return c6c12(it->second.first, it->second.second);
-    }
-    // Generated from the non-bonded parameters (after [ nonbond_params ]), scaled by fudgeLJ; with
-    // sigma/epsilon only epsilon is scaled, which scales c6 and c12 alike.
-    const auto [v, w] = nonbondedVW(i, j);
-    const double fudge = defaults.fudgeLJ;
-    if (defaults.combinationRule == CombinationRule::Geometric) {
-        return c6c12(fudge * v, fudge * w);
-    }
-    return c6c12(v, fudge * w);
 }
 
 } // namespace proteinmd::gmxtop

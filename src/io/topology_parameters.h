@@ -16,6 +16,7 @@
 
 #include "io/topology_directives.h"
 #include "io/topology_fields.h"
+#include "io/topology_function_types.h"
 
 namespace proteinmd::gmxtop {
 
@@ -38,40 +39,6 @@ struct AtomType {
     double v = 0;           // c6 (rule 1) or sigma (rules 2, 3)
     double w = 0;           // c12 (rule 1) or epsilon (rules 2, 3)
 };
-
-// The parameter tables grompp keeps, one per GROMACS function type that has bonded parameters.
-enum class ParamTable {
-    Bonds,                   // bonds 1
-    G96Bonds,                // bonds 2
-    HarmonicPotentials,      // bonds 6
-    Constraints,             // constraints 1
-    ConstraintsNoConnection, // constraints 2
-    Angles,                  // angles 1
-    G96Angles,               // angles 2
-    UreyBradley,             // angles 5
-    ProperDihedrals,         // dihedrals 1 and 9
-    ImproperDihedrals,       // dihedrals 2
-    RbDihedrals,             // dihedrals 3
-    PeriodicImpropers,       // dihedrals 4
-    Pairs,                   // pairs 1 when gen-pairs = no (by non-bonded atom type)
-    None,                    // no parameters (bonds 5) or not from a table (pairs 2, settles, ...)
-    Count
-};
-
-inline constexpr int kMaxParams = 12;
-
-// What a (directive, function number) pair means to grompp.
-struct InteractionKind {
-    ParamTable table = ParamTable::None;
-    int numAtoms = 0;
-    int numParamsA = 0;      // parameters of state A (nrfpA)
-    int numParams = 0;       // with the optional state-B copy (nrfpA + nrfpB)
-    std::string_view longName; // GROMACS's name, used in messages ("Proper Dih.")
-    bool supported = true;
-};
-
-// Known function numbers of the bonded directives; nullopt for numbers GROMACS does not know.
-std::optional<InteractionKind> interactionKind(Directive directive, int function);
 
 struct ParamEntry {
     std::array<int, 4> types{};          // bond-atom types (atom types for Pairs); -1 = X wildcard
@@ -129,6 +96,7 @@ private:
     void addDihedralEntry(ParamTable t, const ParamEntry& entry, bool allowRepeat, int numParams,
                           const LineFields& line, Diagnostics& diagnostics);
 
+    bool defaultsRead_ = false;
     std::unordered_map<std::string, int> atomTypeIndex_;
     std::unordered_map<std::string, int> bondTypeIndex_;
     std::array<std::vector<ParamEntry>, static_cast<std::size_t>(ParamTable::Count)> tables_;
