@@ -27,4 +27,19 @@ private:
     bool json_ = false;
 };
 
+// `proteinmd config --from-mdp M.mdp`: writes the equivalent run configuration (TOML).
+class ConfigCommand {
+public:
+    void registerWith(CLI::App& app);
+    bool selected() const { return command_ != nullptr && command_->parsed(); }
+    int run() const;
+
+private:
+    CLI::App* command_ = nullptr;
+    std::filesystem::path mdp_;
+    std::filesystem::path topology_ = "topol.top";
+    std::filesystem::path coordinates_ = "conf.gro";
+    std::filesystem::path output_;
+};
+
 } // namespace proteinmd::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv)
 
     proteinmd::cli::EnergyCommand energy;
     energy.registerWith(app);
+    proteinmd::cli::ConfigCommand config;
+    config.registerWith(app);
 
     try {
         app.parse(argc, argv);
@@ -27,6 +29,9 @@ int main(int argc, char** argv)
     try {
         if (energy.selected()) {
             return energy.run();
+        }
+        if (config.selected()) {
+            return config.run();
         }
     } catch (const proteinmd::Error& e) {
         fmt::print(stderr, "proteinmd: error: {}\n", e.what());
