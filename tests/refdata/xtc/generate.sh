@@ -10,3 +10,7 @@ for n in 400 7; do
   echo 0 | gmx -quiet trjconv -ndec 3 -f frames$n.gro -o frames${n}_gmx.xtc >/dev/null 2>&1
 done
 rm -f \#*
+# Uncompressed .trr of the small system from mixed- and double-precision GROMACS.
+echo 0 | gmx -quiet trjconv -f frames7.gro -o frames7_gmx.trr >/dev/null 2>&1
+echo 0 | gmx_d -quiet trjconv -f frames7.gro -o frames7_gmx_d.trr >/dev/null 2>&1
+rm -f \#*
