@@ -115,11 +115,15 @@ XtcWriter::XtcWriter(const fs::path& path, int numAtoms, float precision, bool a
     const bool existing = append && fs::is_regular_file(path, ec);
     if (existing) {
         // Keep only whole frames, and refuse a file of another system.
-        XtcReader check(path);
-        if (check.numAtoms() != 0 && check.numAtoms() != numAtoms) {
+        std::ifstream in(path, std::ios::binary);
+        const std::string head = readAt(in, path.string(), 0, 8);
+        detail::XdrDecoder decoder(head);
+        decoder.getInt32();
+        const std::int32_t fileAtoms = decoder.getInt32();
+        if (decoder.ok() && fileAtoms != numAtoms) {
             throw InputError(SourceLocation{path.string(), 0, {}},
                              fmt::format("cannot append: the file holds frames of {} atoms, this run has {}",
-                                         check.numAtoms(), numAtoms));
+                                         fileAtoms, numAtoms));
         }
         const std::uint64_t end = XtcReader::lastCompleteFrameEnd(path);
         if (end != detail::fileSizeOf(path)) {
