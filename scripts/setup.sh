@@ -11,10 +11,12 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config          # build
   libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev   # formatting, JSON, CLI, config
   libfftw3-dev                              # PME 3-D FFTs
+  libhdf5-dev                               # H5MD trajectories
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and micro-benchmarks
   gromacs-data                              # Debian's force-field folders, found by #include "amber99sb-ildn.ff/..."
   clang-14 libclang-rt-14-dev               # libFuzzer targets for the parsers
   python3 python3-numpy                     # reference-comparison script
+  python3-mdanalysis python3-mdtraj python3-h5py  # trajectory interoperability tests
 )
 
 missing=()
