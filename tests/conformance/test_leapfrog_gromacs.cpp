@@ -47,7 +47,7 @@ TEST(LeapFrogGromacs, FirstTenStepsMatchGmxDouble)
         &constraints, integratorOptions(in.mdp));
 
     nlohmann::json reference;
-    std::ifstream(ref / "reference.json") >> reference;
+    std::ifstream(ref / "energies.json") >> reference;
     const auto& steps = reference.at("steps");
     ASSERT_EQ(steps.size(), 11u);
     EXPECT_EQ(integrator->degreesOfFreedom(), 4545);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the leap-frog reference (reference.json) with GROMACS 2022 double precision:
+# Regenerates the leap-frog reference (energies.json) with GROMACS 2022 double precision:
 #  1. start_{positions,velocities}.npy: ala2_solvated with Maxwell-Boltzmann velocities (gen-seed 1234,
 #     300 K), constrained by a zero-step gmx_d run (frame 0 of its double-precision .trr), so both
 #     engines start from the same numbers;
@@ -27,5 +27,5 @@ rows = [list(map(float, l.split())) for l in open("energies.xvg") if l.strip() a
 keys = ["potential", "kinetic", "total", "temperature"]  # NVE: no separate conserved energy
 out = {"source": "gmx_d 2022.5 mdrun, tests/refdata/leapfrog_ala2/generate.sh",
        "steps": [dict(step=i, time=r[0], **dict(zip(keys, r[1:]))) for i, r in enumerate(rows)]}
-json.dump(out, open(sys.argv[1] + "/reference.json", "w"), indent=1)
+json.dump(out, open(sys.argv[1] + "/energies.json", "w"), indent=1)
 PY
