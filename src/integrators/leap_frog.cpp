@@ -6,7 +6,7 @@
 //   kick:  v(t+dt/2) = v(t-dt/2) + dt F / m
 //   drift: x(t+dt)   = x(t) + dt v(t+dt/2)
 //   constrain x(t+dt) along the bonds of x(t); v += correction / dt; constraint virial
-//   kinetic energy of step t = average of the half-step energies before and after (GROMACS's KE)
+//   kinetic energy of step t = average of the half-step energies before (unscaled) and after (GROMACS's KE)
 //   every nstcomm steps: remove the COM velocity (after the kinetic energy is taken, as mdrun does)
 
 #include <vector>
@@ -38,11 +38,11 @@ public:
         const double dt = options_.dt;
 
         forces_(state.positions, state.box, out_);
-        double kineticBefore = kineticEnergy(system_.masses, state.velocities);
+        // As GROMACS, the reported kinetic energy averages the half-step energy *before* scaling.
+        const double kineticBefore = kineticEnergy(system_.masses, state.velocities);
         if (thermostat_ != nullptr) {
             const double lambda = thermostat_->scaleFactor(kineticBefore, dof_, state.step, dt);
             for (Vec3& v : state.velocities) { v *= lambda; }
-            kineticBefore *= lambda * lambda;
         }
         previous_ = state.positions;
         elements::kick(state.velocities, out_.forces, inverseMasses_, dt);

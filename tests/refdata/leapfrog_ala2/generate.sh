@@ -19,13 +19,14 @@ cd "$work"
 /usr/bin/python3 "$here/trr_to_npy.py" gen.trr "$here"
 "$gmx" grompp -f "$here/md.mdp" -c "$shared/system.gro" -t gen.trr -p "$shared/system.top" -o md.tpr -maxwarn 5 >/dev/null 2>&1
 "$gmx" mdrun -s md.tpr -nt 1 -e md.edr -g md.log >/dev/null 2>&1
-printf 'Potential\nKinetic-En.\nTotal-Energy\nTemperature\n' \
+printf 'Potential\nKinetic-En.\nTotal-Energy\nTemperature\nVir-XX\nVir-XY\nVir-XZ\nVir-YX\nVir-YY\nVir-YZ\nVir-ZX\nVir-ZY\nVir-ZZ\n' \
     | "$gmx" energy -f md.edr -o energies.xvg -dp >/dev/null 2>&1
 /usr/bin/python3 - "$here" <<'PY'
 import json, sys
 rows = [list(map(float, l.split())) for l in open("energies.xvg") if l.strip() and l[0] not in "#@"]
 keys = ["potential", "kinetic", "total", "temperature"]  # NVE: no separate conserved energy
+# virial: GROMACS's total virial (forces + constraints), row-major XX XY XZ YX ... ZZ
 out = {"source": "gmx_d 2022.5 mdrun, tests/refdata/leapfrog_ala2/generate.sh",
-       "steps": [dict(step=i, time=r[0], **dict(zip(keys, r[1:]))) for i, r in enumerate(rows)]}
+       "steps": [dict(step=i, time=r[0], **dict(zip(keys, r[1:5])), virial=r[5:14]) for i, r in enumerate(rows)]}
 json.dump(out, open(sys.argv[1] + "/energies.json", "w"), indent=1)
 PY
