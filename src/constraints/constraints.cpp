@@ -1,9 +1,13 @@
 #include "proteinmd/constraints/constraints.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "proteinmd/io/mdp.h"
 
 namespace proteinmd {
 
@@ -36,19 +40,52 @@ void forEachConstraint(const System& system, Visit&& visit)
 } // namespace
 
 Constraints::Constraints(const System& system, const Topology* topology, ConstraintOptions options)
-    : system_(system), shake_(system.constraints, system.masses, options.tolerance, options.maxIterations,
-                              makeNamer(topology)),
+    : system_(system),
+      shake_(options.algorithm == ConstraintAlgorithm::Shake ? std::span<const DistanceConstraint>(system.constraints)
+                                                             : std::span<const DistanceConstraint>(),
+             system.masses, options.tolerance, options.maxIterations, makeNamer(topology)),
+      lincs_(options.algorithm == ConstraintAlgorithm::Lincs ? std::span<const DistanceConstraint>(system.constraints)
+                                                             : std::span<const DistanceConstraint>(),
+             system.masses, options.lincsOrder, options.lincsIterations, makeNamer(topology)),
       settle_(system.settles, system.masses, makeNamer(topology))
 {
 }
 
-int Constraints::numConstrainedDof() const { return shake_.numConstraints() + 3 * settle_.numWaters(); }
+ConstraintOptions constraintOptions(const MdpOptions& mdp)
+{
+    ConstraintOptions options;
+    options.algorithm = mdp.constraintAlgorithm == "SHAKE" ? ConstraintAlgorithm::Shake : ConstraintAlgorithm::Lincs;
+    options.lincsOrder = mdp.lincsOrder;
+    options.lincsIterations = mdp.lincsIter;
+    for (const auto& [key, value] : mdp.raw) {
+        std::string normal;
+        for (char c : key) {
+            if (c != '-' && c != '_') {
+                normal += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+        }
+        if (normal == "shaketol") {
+            try {
+                options.tolerance = std::stod(value);
+            } catch (const std::exception&) {
+                throw SetupError(fmt::format("shake-tol = '{}' is not a number", value));
+            }
+        }
+    }
+    return options;
+}
+
+int Constraints::numConstrainedDof() const
+{
+    return shake_.numConstraints() + lincs_.numConstraints() + 3 * settle_.numWaters();
+}
 
 void Constraints::constrainPositions(std::span<const Vec3> reference, std::span<Vec3> positions, const Box& box,
                                      double dt, std::span<Vec3> velocities, Matrix3* virial) const
 {
     settle_.constrainPositions(reference, positions, box, dt, velocities, virial);
     shake_.constrainPositions(reference, positions, box, dt, velocities, virial);
+    lincs_.constrainPositions(reference, positions, box, dt, velocities, virial);
 }
 
 void Constraints::constrainVelocities(std::span<const Vec3> positions, std::span<Vec3> velocities, const Box& box,
@@ -56,6 +93,7 @@ void Constraints::constrainVelocities(std::span<const Vec3> positions, std::span
 {
     settle_.constrainVelocities(positions, velocities, box, kickTime, virial);
     shake_.constrainVelocities(positions, velocities, box, kickTime, virial);
+    lincs_.constrainVelocities(positions, velocities, box, kickTime, virial);
 }
 
 double Constraints::maxRelativeDeviation(std::span<const Vec3> positions, const Box& box) const

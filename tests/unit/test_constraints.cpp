@@ -212,3 +212,69 @@ TEST(Constraints, Ala2SolvatedAllWatersAndHBondsHold)
 }
 
 } // namespace
+
+namespace {
+
+TEST(Lincs, ConvergesWithOrderAndIterationsAndAgreesWithShake)
+{
+    const System system = makeSystem();
+    const Box box = Box::rectangular(2, 2, 2);
+    const std::vector<Vec3> reference = constrainedGeometry();
+    const std::vector<Vec3> start = displaced(reference, 0.003, 21);
+    ConstraintOptions lincsDefaults;
+    lincsDefaults.algorithm = ConstraintAlgorithm::Lincs;
+    ConstraintOptions lincsTight = lincsDefaults;
+    lincsTight.lincsOrder = 16;
+    lincsTight.lincsIterations = 8;
+    const Constraints coarse(system, nullptr, lincsDefaults), tight(system, nullptr, lincsTight);
+    const Constraints shake(system, nullptr, ConstraintOptions{1e-14, 10000});
+    EXPECT_EQ(coarse.numConstrainedDof(), shake.numConstrainedDof());
+
+    std::vector<Vec3> xCoarse = start, xTight = start, xShake = start;
+    std::vector<Vec3> vTight(start.size()), vShake(start.size());
+    Matrix3 virialTight{}, virialShake{};
+    coarse.constrainPositions(reference, xCoarse, box, 0.002);
+    tight.constrainPositions(reference, xTight, box, 0.002, vTight, &virialTight);
+    shake.constrainPositions(reference, xShake, box, 0.002, vShake, &virialShake);
+    const double devCoarse = coarse.maxRelativeDeviation(xCoarse, box);
+    const double devTight = tight.maxRelativeDeviation(xTight, box);
+    std::printf("LINCS max relative deviation: order 4 iter 1 %.2e, order 16 iter 8 %.2e\n", devCoarse, devTight);
+    EXPECT_LT(devCoarse, 1e-3);
+    EXPECT_GT(devCoarse, devTight);
+    EXPECT_LT(devTight, 1e-10);
+    for (std::size_t i = 0; i < start.size(); ++i) {
+        for (int d = 0; d < 3; ++d) {
+            EXPECT_NEAR(xTight[i][d], xShake[i][d], 1e-11) << "atom " << i;
+            EXPECT_NEAR(vTight[i][d], vShake[i][d], 1e-8) << "atom " << i;
+        }
+    }
+    for (int r = 0; r < 3; ++r) {
+        for (int c = 0; c < 3; ++c) {
+            EXPECT_NEAR(virialTight[r][c], virialShake[r][c], 1e-4 * std::abs(virialShake[r][c]) + 1e-6);
+        }
+    }
+
+    std::vector<Vec3> v = displaced(std::vector<Vec3>(start.size()), 1.0, 5);
+    tight.constrainVelocities(reference, v, box);
+    EXPECT_LT(tight.maxRelativeVelocityAlongBonds(reference, v, box), 1e-10);
+}
+
+TEST(Lincs, RotationBeyondReachNamesTheAtoms)
+{
+    const System system = makeSystem();
+    ConstraintOptions options;
+    options.algorithm = ConstraintAlgorithm::Lincs;
+    const Constraints constraints(system, nullptr, options);
+    const Box box = Box::rectangular(2, 2, 2);
+    const std::vector<Vec3> reference = constrainedGeometry();
+    std::vector<Vec3> x = reference;
+    x[10] = Vec3{1.5 + 0.3, 1.5 - 0.05, 1.5}; // C-C bond turned by ~70 degrees and stretched
+    try {
+        constraints.constrainPositions(reference, x, box, 0.002);
+        FAIL() << "expected ConstraintError";
+    } catch (const ConstraintError& e) {
+        EXPECT_NE(std::string(e.what()).find("atom 11"), std::string::npos) << e.what();
+    }
+}
+
+} // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // Holonomic constraints of a System: rigid waters (System::settles, solved analytically by SETTLE)
-// and two-atom distance constraints (System::constraints, solved iteratively by SHAKE/RATTLE).
+// and two-atom distance constraints (System::constraints, solved iteratively by SHAKE/RATTLE, or by
+// LINCS's truncated matrix expansion as GROMACS does by default).
 //
 // Positions are constrained the way GROMACS's leap-frog and velocity-Verlet do it: the unconstrained
 // positions x' (after a drift from the reference x) are moved along the *reference* bond vectors
@@ -9,6 +10,7 @@
 
 #include <span>
 
+#include "proteinmd/constraints/lincs.h"
 #include "proteinmd/constraints/settle.h"
 #include "proteinmd/constraints/shake.h"
 #include "proteinmd/core/box.h"
@@ -18,10 +20,21 @@
 
 namespace proteinmd {
 
+enum class ConstraintAlgorithm { Shake, Lincs };
+
 struct ConstraintOptions {
     double tolerance = 1e-12; // SHAKE relative tolerance on each |r_ij|^2 (GROMACS shake-tol)
     int maxIterations = 1000;
+    // Which solver handles System::constraints (waters always use SETTLE).
+    ConstraintAlgorithm algorithm = ConstraintAlgorithm::Shake;
+    int lincsOrder = 4;       // mdp lincs-order
+    int lincsIterations = 1;  // mdp lincs-iter
 };
+
+struct MdpOptions;
+// From an .mdp: constraint-algorithm, lincs-order, lincs-iter, and shake-tol when the file sets it
+// (otherwise 1e-12, tighter than GROMACS's default 1e-4 because double precision allows it).
+ConstraintOptions constraintOptions(const MdpOptions& mdp);
 
 class Constraints {
 public:
@@ -31,7 +44,7 @@ public:
 
     // Number of constrained degrees of freedom: one per distance constraint, three per settle.
     int numConstrainedDof() const;
-    bool empty() const { return shake_.empty() && settle_.empty(); }
+    bool empty() const { return shake_.empty() && lincs_.empty() && settle_.empty(); }
 
     // Moves `positions` so that every constraint holds, along the bond vectors of `reference`.
     // If `velocities` is not empty it receives the correction / dt; if `virial` is given, the
@@ -54,7 +67,8 @@ public:
 
 private:
     const System& system_;
-    Shake shake_;
+    Shake shake_; // holds System::constraints when the algorithm is SHAKE, else empty
+    Lincs lincs_; // holds them when it is LINCS
     Settle settle_;
 };
 
