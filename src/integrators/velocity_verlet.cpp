@@ -1,7 +1,8 @@
 // Velocity Verlet with RATTLE (`integrator = md-vv`). State velocities are full-step v(t).
 //
 // One step from t to t + dt, in order (F(t) is kept from the previous step):
-//   energies of step t: potential from F(t)'s evaluation, kinetic from v(t)
+//   energies of step t: potential from F(t)'s evaluation, kinetic from v(t), constraint virial from
+//   the velocity constraint that closed the previous step
 //   half kick:  v += dt/2 F(t) / m
 //   drift:      x(t+dt) = x(t) + dt v
 //   constrain x(t+dt) along the bonds of x(t); v += correction / dt
@@ -49,19 +50,20 @@ public:
         e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0);
         e.temperature = temperature(e.kinetic, dof_);
         e.forceVirial = out_.virial;
+        e.constraintVirial = closingConstraintVirial_;
 
         elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
         previous_ = state.positions;
         elements::drift(state.positions, state.velocities, dt);
         if (constraints_ != nullptr) {
-            constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities,
-                                             &e.constraintVirial);
+            constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities);
         }
         forces_(state.positions, state.box, out_);
         elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
         if (constraints_ != nullptr) {
+            closingConstraintVirial_ = Matrix3{};
             constraints_->constrainVelocities(state.positions, state.velocities, state.box, 0.5 * dt,
-                                              &e.constraintVirial);
+                                              &closingConstraintVirial_);
         }
         if (thermostat_ != nullptr) {
             const double kinetic = kineticEnergy(system_.masses, state.velocities);
@@ -88,6 +90,9 @@ private:
     int dof_;
     ForceOutput out_;
     bool haveForces_ = false;
+    // Virial of the constraint forces at time t, from the RATTLE of the half-kick that made v(t)
+    // (GROMACS's choice for md-vv); zero before the first step.
+    Matrix3 closingConstraintVirial_{};
     std::vector<Vec3> previous_;
 };
 

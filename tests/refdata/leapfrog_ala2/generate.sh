@@ -4,7 +4,7 @@
 #     300 K), constrained by a zero-step gmx_d run (frame 0 of its double-precision .trr), so both
 #     engines start from the same numbers;
 #  2. 10 leap-frog steps (md.mdp: continuation = yes, SHAKE 1e-12, SETTLE; md_lincs.mdp: the same with
-#     LINCS order 4, 1 iteration) with energies and virial every step.
+#     LINCS order 4, 1 iteration; md_vv.mdp: md-vv with LINCS) with energies and virial every step.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -18,8 +18,9 @@ cd "$work"
 "$gmx" grompp -f "$here/gen.mdp" -c "$shared/system.gro" -p "$shared/system.top" -o gen.tpr -maxwarn 5 >/dev/null 2>&1
 "$gmx" mdrun -s gen.tpr -o gen.trr -c gen_out.gro -nt 1 >/dev/null 2>&1
 /usr/bin/python3 "$here/trr_to_npy.py" gen.trr "$here"
-# One 10-step run per constraint algorithm: md.mdp (SHAKE) -> energies.json, md_lincs.mdp -> energies_lincs.json.
-for variant in "md:energies" "md_lincs:energies_lincs"; do
+# One 10-step run per variant: md.mdp (SHAKE) -> energies.json, md_lincs.mdp (LINCS) -> energies_lincs.json,
+# md_vv.mdp (velocity Verlet, LINCS) -> energies_vv.json.
+for variant in "md:energies" "md_lincs:energies_lincs" "md_vv:energies_vv"; do
 mdp="${variant%%:*}"; json="${variant##*:}"
 "$gmx" grompp -f "$here/$mdp.mdp" -c "$shared/system.gro" -t gen.trr -p "$shared/system.top" -o md.tpr -maxwarn 5 >/dev/null 2>&1
 "$gmx" mdrun -s md.tpr -nt 1 -e md.edr -g md.log >/dev/null 2>&1
