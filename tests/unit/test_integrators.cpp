@@ -11,6 +11,7 @@
 #include "proteinmd/integrators/philox.h"
 #include "proteinmd/integrators/thermostat.h"
 #include "proteinmd/integrators/velocity_generation.h"
+#include "proteinmd/io/mdp.h"
 
 using namespace proteinmd;
 
@@ -131,8 +132,11 @@ TEST(Integrators, VelocityVerletAndLeapFrogFollowTheHarmonicSolution)
     }
 }
 
-TEST(VRescale, CanonicalMeanAndVarianceOfKineticEnergy)
+class VRescale : public ::testing::TestWithParam<bool> {}; // true: leap-frog, false: velocity Verlet
+
+TEST_P(VRescale, CanonicalMeanAndVarianceOfKineticEnergy)
 {
+    const bool leapFrog = GetParam();
     const int n = 100;
     HarmonicToy toy = makeToy(n, 12.0);
     State state;
@@ -141,8 +145,9 @@ TEST(VRescale, CanonicalMeanAndVarianceOfKineticEnergy)
     }
     state.velocities.assign(static_cast<std::size_t>(n), Vec3{});
     VRescaleThermostat thermostat(300.0, 0.05, 2024);
-    auto integrator = makeVelocityVerlet(toy.system, toy.forces(), nullptr, IntegratorOptions{0.002, 0, "None"},
-                                         &thermostat);
+    const IntegratorOptions options{0.002, 0, "None"};
+    auto integrator = leapFrog ? makeLeapFrog(toy.system, toy.forces(), nullptr, options, &thermostat)
+                               : makeVelocityVerlet(toy.system, toy.forces(), nullptr, options, &thermostat);
     state.velocities[0] = Vec3{1, 0, 0}; // any non-zero start
     const int ndf = integrator->degreesOfFreedom();
     ASSERT_EQ(ndf, 3 * n);
@@ -167,8 +172,40 @@ TEST(VRescale, CanonicalMeanAndVarianceOfKineticEnergy)
     const double mean = sum / count;
     const double variance = sum2 / count - mean * mean;
     const double kT = units::kBoltzmann * 300.0;
+    std::printf("v-rescale (%s): <K>/K_ref %.4f, var(K)/canonical %.3f\n", leapFrog ? "leap-frog" : "md-vv",
+                mean / (0.5 * ndf * kT), variance / (0.5 * ndf * kT * kT));
     EXPECT_NEAR(mean / (0.5 * ndf * kT), 1.0, 0.01);
     EXPECT_NEAR(variance / (0.5 * ndf * kT * kT), 1.0, 0.15);
+}
+
+INSTANTIATE_TEST_SUITE_P(Integrators, VRescale, ::testing::Values(true, false),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                             return std::string(param.param ? "LeapFrog" : "VelocityVerlet");
+                         });
+
+TEST(MakeIntegrator, FollowsTheMdpAndRefusesWhatIsNotImplemented)
+{
+    HarmonicToy toy = makeToy(2, 1.0);
+    MdpOptions mdp;
+    mdp.commMode = "None";
+    mdp.integrator = "md";
+    EXPECT_NE(makeIntegrator(mdp, toy.system, toy.forces(), nullptr), nullptr);
+    mdp.integrator = "md-vv";
+    EXPECT_NE(makeIntegrator(mdp, toy.system, toy.forces(), nullptr), nullptr);
+    mdp.integrator = "sd";
+    EXPECT_THROW(makeIntegrator(mdp, toy.system, toy.forces(), nullptr), SetupError);
+
+    EXPECT_EQ(makeThermostat(mdp), nullptr);
+    mdp.tcoupl = "v-rescale";
+    mdp.tauT = {0.1};
+    mdp.refT = {300};
+    mdp.ldSeed = 5;
+    EXPECT_NE(makeThermostat(mdp), nullptr);
+    mdp.tauT = {0.1, 0.1};
+    mdp.refT = {300, 300};
+    EXPECT_THROW(makeThermostat(mdp), SetupError);
+    mdp.tcoupl = "nose-hoover";
+    EXPECT_THROW(makeThermostat(mdp), SetupError);
 }
 
 } // namespace

@@ -66,6 +66,16 @@ std::unique_ptr<Integrator> makeVelocityVerlet(const System& system, ForceFuncti
 // Options from an .mdp (dt, nstcomm, comm-mode).
 IntegratorOptions integratorOptions(const MdpOptions& mdp);
 
+// The thermostat an .mdp asks for: null for tcoupl = no, VRescaleThermostat for v-rescale with one
+// tc group (seed from ld-seed; applied every step, GROMACS's nsttcouple is not used). SetupError for
+// other couplings or several tc groups.
+std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp);
+
+// The integrator an .mdp asks for: "md" -> leap-frog, "md-vv" -> velocity Verlet; SetupError otherwise
+// (minimisers live in steepest_descent.h).
+std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const System& system, ForceFunction forces,
+                                           const Constraints* constraints, Thermostat* thermostat = nullptr);
+
 // Prepares starting velocities as mdrun does before step 0: with gen-vel they are generated
 // (velocity_generation.h); without continuation, positions are constrained and the velocities made
 // consistent with them (for leap-frog: constrained as v(-dt/2) by constraining x - dt v).
