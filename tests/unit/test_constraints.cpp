@@ -100,6 +100,20 @@ TEST(Settle, AgreesWithConvergedShakeOnTheSameWaterIncludingVirial)
             EXPECT_NEAR(virialSettle[r][c], virialShake[r][c], 1e-6 * std::abs(virialShake[r][c]) + 1e-9);
         }
     }
+    // Velocity constraints (RATTLE): same velocities and virial.
+    std::vector<Vec3> uSettle = displaced(std::vector<Vec3>(start.size()), 1.0, 8), uShake = uSettle;
+    Matrix3 velocityVirialSettle{}, velocityVirialShake{};
+    settle.constrainVelocities(xSettle, uSettle, box, 0.001, &velocityVirialSettle);
+    shake.constrainVelocities(xSettle, uShake, box, 0.001, &velocityVirialShake);
+    for (std::size_t i = 0; i < 6; ++i) {
+        for (int d = 0; d < 3; ++d) { EXPECT_NEAR(uSettle[i][d], uShake[i][d], 1e-10) << "atom " << i; }
+    }
+    for (int r = 0; r < 3; ++r) {
+        for (int c = 0; c < 3; ++c) {
+            EXPECT_NEAR(velocityVirialSettle[r][c], velocityVirialShake[r][c],
+                        1e-8 * std::abs(velocityVirialShake[r][c]) + 1e-9);
+        }
+    }
 }
 
 TEST(Constraints, VirialAndVelocityMatchTheDisplacements)
