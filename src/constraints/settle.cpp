@@ -1,0 +1,201 @@
+#include "proteinmd/constraints/settle.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace proteinmd {
+
+namespace {
+
+// Unit vector; the caller guarantees a non-zero input.
+Vec3 unit(const Vec3& v) { return v / norm(v); }
+
+// Solves the 3x3 system a g = b by Cramer's rule (the matrices here are small and well conditioned:
+// the Gram matrix of a water's three bond vectors).
+std::array<double, 3> solve3(const std::array<std::array<double, 3>, 3>& a, const std::array<double, 3>& b)
+{
+    auto det = [](const std::array<std::array<double, 3>, 3>& m) {
+        return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+               m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    };
+    const double d = det(a);
+    std::array<double, 3> g{};
+    for (int c = 0; c < 3; ++c) {
+        auto m = a;
+        for (int r = 0; r < 3; ++r) { m[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = b[static_cast<std::size_t>(r)]; }
+        g[static_cast<std::size_t>(c)] = det(m) / d;
+    }
+    return g;
+}
+
+} // namespace
+
+Settle::Settle(std::span<const SettleGroup> groups, std::span<const double> masses, const AtomNamer& namer)
+    : namer_(namer)
+{
+    waters_.reserve(groups.size());
+    for (const SettleGroup& g : groups) {
+        Water w;
+        w.atoms = g.atoms;
+        for (int a : g.atoms) {
+            if (a < 0 || a >= static_cast<int>(masses.size())) {
+                throw SetupError(fmt::format("settle group refers to atom {} but the system has {} atoms", a + 1,
+                                             masses.size()));
+            }
+        }
+        w.massO = masses[static_cast<std::size_t>(g.atoms[0])];
+        w.massH = masses[static_cast<std::size_t>(g.atoms[1])];
+        const double massH2 = masses[static_cast<std::size_t>(g.atoms[2])];
+        if (w.massO <= 0 || w.massH <= 0 || std::abs(w.massH - massH2) > 1e-12 * w.massH) {
+            throw SetupError(fmt::format("SETTLE needs a positive oxygen mass and two equal hydrogen masses; {} has "
+                                         "{}, {} has {}, {} has {} amu",
+                                         namer_(g.atoms[0]), w.massO, namer_(g.atoms[1]), w.massH, namer_(g.atoms[2]),
+                                         massH2));
+        }
+        w.dOH = g.dOH;
+        w.dHH = g.dHH;
+        if (!(g.dOH > 0) || !(g.dHH > 0) || g.dHH >= 2 * g.dOH) {
+            throw SetupError(fmt::format("SETTLE of {}: impossible water geometry dOH = {} nm, dHH = {} nm",
+                                         namer_(g.atoms[0]), g.dOH, g.dHH));
+        }
+        const double total = w.massO + 2 * w.massH;
+        const double height = std::sqrt(g.dOH * g.dOH - 0.25 * g.dHH * g.dHH); // O to the H-H midpoint
+        w.rc = 0.5 * g.dHH;
+        w.ra = 2 * w.massH * height / total;
+        w.rb = height - w.ra;
+        waters_.push_back(w);
+    }
+}
+
+void Settle::constrainPositions(std::span<const Vec3> reference, std::span<Vec3> positions, const Box& box, double dt,
+                                std::span<Vec3> velocities, Matrix3* virial) const
+{
+    const double invDt = dt > 0 ? 1.0 / dt : 0.0;
+    Matrix3 sum{}; // sum_i m_i r0_i (x) displacement_i
+    for (const Water& w : waters_) {
+        const auto [o, h1, h2] = w.atoms;
+        const std::size_t io = static_cast<std::size_t>(o), i1 = static_cast<std::size_t>(h1),
+                          i2 = static_cast<std::size_t>(h2);
+        // Old bond vectors (O at the origin) and new positions, all unwrapped around the new oxygen.
+        const Vec3 b0 = box.minimumImage(reference[i1] - reference[io]);
+        const Vec3 c0 = box.minimumImage(reference[i2] - reference[io]);
+        const Vec3 origin = positions[io];
+        const Vec3 newB = box.minimumImage(positions[i1] - origin);
+        const Vec3 newC = box.minimumImage(positions[i2] - origin);
+        const double total = w.massO + 2 * w.massH;
+        const Vec3 com = (w.massH * newB + w.massH * newC) / total; // relative to the new oxygen
+        const Vec3 a1 = -com, b1 = newB - com, c1 = newC - com;
+
+        // Frame: z normal to the old plane, x perpendicular to z and to the new O (so a1 is in y-z).
+        const Vec3 normal = cross(b0, c0);
+        const Vec3 xAxis0 = cross(a1, normal);
+        if (norm2(normal) == 0 || norm2(xAxis0) == 0) {
+            throw ConstraintError(fmt::format("SETTLE: water {} - {} - {} is degenerate (collinear atoms)",
+                                              namer_(o), namer_(h1), namer_(h2)));
+        }
+        const Vec3 ez = unit(normal), ex = unit(xAxis0), ey = cross(ez, ex);
+        auto local = [&](const Vec3& v) { return Vec3{dot(ex, v), dot(ey, v), dot(ez, v)}; };
+        const Vec3 b0d = local(b0), c0d = local(c0);
+        const Vec3 a1d = local(a1), b1d = local(b1), c1d = local(c1);
+
+        const double sinPhi = a1d.z / w.ra;
+        const double cos2Phi = 1 - sinPhi * sinPhi;
+        const double sinPsi = cos2Phi > 0 ? (b1d.z - c1d.z) / (2 * w.rc * std::sqrt(cos2Phi)) : 2.0;
+        if (!(cos2Phi > 0) || !(std::abs(sinPsi) < 1)) {
+            throw ConstraintError(fmt::format("SETTLE cannot rebuild water {} - {} - {}: it moved or rotated too far "
+                                              "in one step (sin phi = {:.3g}, sin psi = {:.3g})",
+                                              namer_(o), namer_(h1), namer_(h2), sinPhi, sinPsi));
+        }
+        const double cosPhi = std::sqrt(cos2Phi);
+        const double cosPsi = std::sqrt(1 - sinPsi * sinPsi);
+
+        // Canonical triangle after the phi and psi rotations (x, y parts; z parts equal a1d/b1d/c1d).
+        const double ya2 = w.ra * cosPhi;
+        const double xb2 = -w.rc * cosPsi;
+        const double yb2 = -w.rb * cosPhi - w.rc * sinPsi * sinPhi;
+        const double yc2 = -w.rb * cosPhi + w.rc * sinPsi * sinPhi;
+
+        // In-plane rotation theta: zero torque of the constraint forces about the normal,
+        // alpha sin(theta) + beta cos(theta) = gamma.
+        const double alpha = xb2 * (b0d.x - c0d.x) + b0d.y * yb2 + c0d.y * yc2;
+        const double beta = xb2 * (c0d.y - b0d.y) + b0d.x * yb2 + c0d.x * yc2;
+        const double gamma = b0d.x * b1d.y - b1d.x * b0d.y + c0d.x * c1d.y - c1d.x * c0d.y;
+        const double ab2 = alpha * alpha + beta * beta;
+        const double disc = ab2 - gamma * gamma;
+        if (!(disc >= 0)) {
+            throw ConstraintError(fmt::format("SETTLE cannot rebuild water {} - {} - {}: no in-plane rotation "
+                                              "satisfies the constraints (displacement too large)",
+                                              namer_(o), namer_(h1), namer_(h2)));
+        }
+        const double sinTheta = (alpha * gamma - beta * std::sqrt(disc)) / ab2;
+        const double cosTheta = std::sqrt(1 - sinTheta * sinTheta);
+
+        const Vec3 a3d{-ya2 * sinTheta, ya2 * cosTheta, a1d.z};
+        const Vec3 b3d{xb2 * cosTheta - yb2 * sinTheta, xb2 * sinTheta + yb2 * cosTheta, b1d.z};
+        const Vec3 c3d{-xb2 * cosTheta - yc2 * sinTheta, -xb2 * sinTheta + yc2 * cosTheta, c1d.z};
+        auto global = [&](const Vec3& v) { return v.x * ex + v.y * ey + v.z * ez; };
+
+        const Vec3 dO = global(a3d) - a1, dB = global(b3d) - b1, dC = global(c3d) - c1;
+        positions[io] += dO;
+        positions[i1] += dB;
+        positions[i2] += dC;
+        if (!velocities.empty()) {
+            velocities[io] += dO * invDt;
+            velocities[i1] += dB * invDt;
+            velocities[i2] += dC * invDt;
+        }
+        if (virial != nullptr) {
+            // The oxygen is the origin of the old positions: its term vanishes.
+            sum += outer(b0, w.massH * dB) + outer(c0, w.massH * dC);
+        }
+    }
+    if (virial != nullptr && dt > 0) {
+        *virial += sum * (-0.5 * invDt * invDt);
+    }
+}
+
+void Settle::constrainVelocities(std::span<const Vec3> positions, std::span<Vec3> velocities, const Box& box,
+                                 double kickTime, Matrix3* virial) const
+{
+    Matrix3 sum{}; // sum over bonds of g_k r_k (x) r_k
+    for (const Water& w : waters_) {
+        // Bonds k = (O,H1), (O,H2), (H1,H2) as (first, second) atom slots.
+        constexpr std::array<std::array<int, 2>, 3> bonds{{{0, 1}, {0, 2}, {1, 2}}};
+        const std::array<double, 3> invMass{1 / w.massO, 1 / w.massH, 1 / w.massH};
+        std::array<Vec3, 3> r{};
+        std::array<double, 3> rhs{};
+        for (std::size_t k = 0; k < 3; ++k) {
+            const int a = w.atoms[static_cast<std::size_t>(bonds[k][0])];
+            const int b = w.atoms[static_cast<std::size_t>(bonds[k][1])];
+            r[k] = box.minimumImage(positions[static_cast<std::size_t>(a)] - positions[static_cast<std::size_t>(b)]);
+            rhs[k] = -dot(r[k], velocities[static_cast<std::size_t>(a)] - velocities[static_cast<std::size_t>(b)]);
+        }
+        // dv_slot = sum_l g_l s_{l,slot} r_l / m_slot, s = +1 for the first atom of bond l, -1 for the second.
+        auto sign = [&](std::size_t l, int slot) {
+            return bonds[l][0] == slot ? 1.0 : (bonds[l][1] == slot ? -1.0 : 0.0);
+        };
+        std::array<std::array<double, 3>, 3> a{};
+        for (std::size_t k = 0; k < 3; ++k) {
+            for (std::size_t l = 0; l < 3; ++l) {
+                const int first = bonds[k][0], second = bonds[k][1];
+                const double coupling = sign(l, first) * invMass[static_cast<std::size_t>(first)] -
+                                        sign(l, second) * invMass[static_cast<std::size_t>(second)];
+                a[k][l] = coupling * dot(r[k], r[l]);
+            }
+        }
+        const std::array<double, 3> g = solve3(a, rhs);
+        for (int slot = 0; slot < 3; ++slot) {
+            Vec3 dv{};
+            for (std::size_t l = 0; l < 3; ++l) { dv += sign(l, slot) * g[l] * r[l]; }
+            velocities[static_cast<std::size_t>(w.atoms[static_cast<std::size_t>(slot)])] +=
+                dv * invMass[static_cast<std::size_t>(slot)];
+        }
+        for (std::size_t l = 0; l < 3; ++l) { sum += outer(r[l], r[l]) * g[l]; }
+    }
+    if (virial != nullptr && kickTime > 0) {
+        *virial += sum * (-0.5 / kickTime);
+    }
+}
+
+} // namespace proteinmd

@@ -1,0 +1,93 @@
+// GROMACS's leap-frog integrator (`integrator = md`). State velocities are v(t - dt/2).
+//
+// One step from t to t + dt, in order:
+//   compute forces F(t)                      -> potential energy of step t
+//   thermostat: v(t-dt/2) *= lambda          (v-rescale from the half-step kinetic energy)
+//   kick:  v(t+dt/2) = v(t-dt/2) + dt F / m
+//   drift: x(t+dt)   = x(t) + dt v(t+dt/2)
+//   constrain x(t+dt) along the bonds of x(t); v += correction / dt; constraint virial
+//   kinetic energy of step t = average of the half-step energies before (unscaled) and after (GROMACS's KE)
+//   every nstcomm steps: remove the COM velocity (after the kinetic energy is taken, as mdrun does)
+
+#include <vector>
+
+#include "md_elements.h"
+#include "proteinmd/integrators/integrator.h"
+#include "proteinmd/integrators/kinetic_energy.h"
+#include "proteinmd/integrators/thermostat.h"
+
+namespace proteinmd {
+
+namespace {
+
+class LeapFrog : public Integrator {
+public:
+    LeapFrog(const System& system, ForceFunction forces, const Constraints* constraints, IntegratorOptions options,
+             Thermostat* thermostat)
+        : system_(system), forces_(std::move(forces)), constraints_(constraints), options_(std::move(options)),
+          thermostat_(thermostat), inverseMasses_(elements::inverseMasses(system.masses)),
+          dof_(proteinmd::degreesOfFreedom(system, options_.commMode))
+    {
+    }
+
+    StepEnergies step(State& state) override
+    {
+        StepEnergies e;
+        e.step = state.step;
+        e.time = state.time;
+        const double dt = options_.dt;
+
+        forces_(state.positions, state.box, out_);
+        // As GROMACS, the reported kinetic energy averages the half-step energy *before* scaling.
+        const double kineticBefore = kineticEnergy(system_.masses, state.velocities);
+        if (thermostat_ != nullptr) {
+            const double lambda = thermostat_->scaleFactor(kineticBefore, dof_, state.step, dt);
+            for (Vec3& v : state.velocities) { v *= lambda; }
+        }
+        previous_ = state.positions;
+        elements::kick(state.velocities, out_.forces, inverseMasses_, dt);
+        elements::drift(state.positions, state.velocities, dt);
+        if (constraints_ != nullptr) {
+            constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities,
+                                             &e.constraintVirial);
+        }
+        const double kineticAfter = kineticEnergy(system_.masses, state.velocities);
+        if (options_.commMode != "None" && options_.nstcomm > 0 && state.step % options_.nstcomm == 0) {
+            removeCenterOfMassVelocity(system_.masses, state.velocities);
+        }
+
+        e.terms = out_.energies;
+        e.potential = out_.energies.total();
+        e.kinetic = 0.5 * (kineticBefore + kineticAfter);
+        e.total = e.potential + e.kinetic;
+        e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0);
+        e.temperature = temperature(e.kinetic, dof_);
+        e.forceVirial = out_.virial;
+        state.step += 1;
+        state.time += dt;
+        return e;
+    }
+
+    int degreesOfFreedom() const override { return dof_; }
+
+private:
+    const System& system_;
+    ForceFunction forces_;
+    const Constraints* constraints_;
+    IntegratorOptions options_;
+    Thermostat* thermostat_;
+    std::vector<double> inverseMasses_;
+    int dof_;
+    ForceOutput out_;
+    std::vector<Vec3> previous_;
+};
+
+} // namespace
+
+std::unique_ptr<Integrator> makeLeapFrog(const System& system, ForceFunction forces, const Constraints* constraints,
+                                         IntegratorOptions options, Thermostat* thermostat)
+{
+    return std::make_unique<LeapFrog>(system, std::move(forces), constraints, std::move(options), thermostat);
+}
+
+} // namespace proteinmd

@@ -1,0 +1,32 @@
+#pragma once
+// The elements integrators are built from. Each does one thing to the state; the order they are
+// called in is the integrator.
+
+#include <span>
+#include <vector>
+
+#include "proteinmd/core/vec3.h"
+
+namespace proteinmd::elements {
+
+// v += dt F / m (atoms without mass are left alone).
+inline void kick(std::span<Vec3> velocities, std::span<const Vec3> forces, std::span<const double> inverseMasses,
+                 double dt)
+{
+    for (std::size_t i = 0; i < velocities.size(); ++i) { velocities[i] += forces[i] * (dt * inverseMasses[i]); }
+}
+
+// x += dt v.
+inline void drift(std::span<Vec3> positions, std::span<const Vec3> velocities, double dt)
+{
+    for (std::size_t i = 0; i < positions.size(); ++i) { positions[i] += velocities[i] * dt; }
+}
+
+inline std::vector<double> inverseMasses(std::span<const double> masses)
+{
+    std::vector<double> inv(masses.size(), 0.0);
+    for (std::size_t i = 0; i < masses.size(); ++i) { inv[i] = masses[i] > 0 ? 1.0 / masses[i] : 0.0; }
+    return inv;
+}
+
+} // namespace proteinmd::elements

@@ -1,0 +1,108 @@
+// Velocity Verlet with RATTLE (`integrator = md-vv`). State velocities are full-step v(t).
+//
+// One step from t to t + dt, in order (F(t) is kept from the previous step):
+//   energies of step t: potential from F(t)'s evaluation, kinetic from v(t), constraint virial from
+//   the velocity constraint that closed the previous step
+//   half kick:  v += dt/2 F(t) / m
+//   drift:      x(t+dt) = x(t) + dt v
+//   constrain x(t+dt) along the bonds of x(t); v += correction / dt
+//   compute forces F(t+dt)
+//   half kick:  v += dt/2 F(t+dt) / m
+//   constrain velocities (RATTLE)
+//   thermostat: v(t+dt) *= lambda            (v-rescale from the full-step kinetic energy)
+//   every nstcomm steps: remove the COM velocity
+
+#include <vector>
+
+#include "md_elements.h"
+#include "proteinmd/integrators/integrator.h"
+#include "proteinmd/integrators/kinetic_energy.h"
+#include "proteinmd/integrators/thermostat.h"
+
+namespace proteinmd {
+
+namespace {
+
+class VelocityVerlet : public Integrator {
+public:
+    VelocityVerlet(const System& system, ForceFunction forces, const Constraints* constraints,
+                   IntegratorOptions options, Thermostat* thermostat)
+        : system_(system), forces_(std::move(forces)), constraints_(constraints), options_(std::move(options)),
+          thermostat_(thermostat), inverseMasses_(elements::inverseMasses(system.masses)),
+          dof_(proteinmd::degreesOfFreedom(system, options_.commMode))
+    {
+    }
+
+    StepEnergies step(State& state) override
+    {
+        const double dt = options_.dt;
+        if (!haveForces_) {
+            forces_(state.positions, state.box, out_);
+            haveForces_ = true;
+        }
+        StepEnergies e;
+        e.step = state.step;
+        e.time = state.time;
+        e.terms = out_.energies;
+        e.potential = out_.energies.total();
+        e.kinetic = kineticEnergy(system_.masses, state.velocities);
+        e.total = e.potential + e.kinetic;
+        e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0);
+        e.temperature = temperature(e.kinetic, dof_);
+        e.forceVirial = out_.virial;
+        e.constraintVirial = closingConstraintVirial_;
+
+        elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
+        previous_ = state.positions;
+        elements::drift(state.positions, state.velocities, dt);
+        if (constraints_ != nullptr) {
+            constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities);
+        }
+        forces_(state.positions, state.box, out_);
+        elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
+        if (constraints_ != nullptr) {
+            closingConstraintVirial_ = Matrix3{};
+            constraints_->constrainVelocities(state.positions, state.velocities, state.box, 0.5 * dt,
+                                              &closingConstraintVirial_);
+        }
+        if (thermostat_ != nullptr) {
+            const double kinetic = kineticEnergy(system_.masses, state.velocities);
+            const double lambda = thermostat_->scaleFactor(kinetic, dof_, state.step, dt);
+            for (Vec3& v : state.velocities) { v *= lambda; }
+        }
+        if (options_.commMode != "None" && options_.nstcomm > 0 && state.step % options_.nstcomm == 0) {
+            removeCenterOfMassVelocity(system_.masses, state.velocities);
+        }
+        state.step += 1;
+        state.time += dt;
+        return e;
+    }
+
+    int degreesOfFreedom() const override { return dof_; }
+
+private:
+    const System& system_;
+    ForceFunction forces_;
+    const Constraints* constraints_;
+    IntegratorOptions options_;
+    Thermostat* thermostat_;
+    std::vector<double> inverseMasses_;
+    int dof_;
+    ForceOutput out_;
+    bool haveForces_ = false;
+    // Virial of the constraint forces at time t, from the RATTLE of the half-kick that made v(t)
+    // (GROMACS's choice for md-vv); zero before the first step.
+    Matrix3 closingConstraintVirial_{};
+    std::vector<Vec3> previous_;
+};
+
+} // namespace
+
+std::unique_ptr<Integrator> makeVelocityVerlet(const System& system, ForceFunction forces,
+                                               const Constraints* constraints, IntegratorOptions options,
+                                               Thermostat* thermostat)
+{
+    return std::make_unique<VelocityVerlet>(system, std::move(forces), constraints, std::move(options), thermostat);
+}
+
+} // namespace proteinmd
