@@ -78,6 +78,29 @@ public:
         return e;
     }
 
+    // Forces are recomputed from the positions after a restart (deterministically, so identically);
+    // the velocity-constraint virial of the last half kick is not, so it travels in the checkpoint.
+    void saveState(StateMap& state) const override
+    {
+        std::vector<double>& v = state["md-vv.closing_constraint_virial"];
+        v.clear();
+        for (int r = 0; r < 3; ++r) {
+            for (int c = 0; c < 3; ++c) {
+                v.push_back(closingConstraintVirial_[r][c]);
+            }
+        }
+    }
+    void restoreState(const StateMap& state) override
+    {
+        if (auto it = state.find("md-vv.closing_constraint_virial"); it != state.end() && it->second.size() == 9) {
+            for (int r = 0; r < 3; ++r) {
+                for (int c = 0; c < 3; ++c) {
+                    closingConstraintVirial_[r][c] = it->second[static_cast<std::size_t>(3 * r + c)];
+                }
+            }
+        }
+    }
+
     int degreesOfFreedom() const override { return dof_; }
 
 private:

@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "proteinmd/constraints/constraints.h"
 #include "proteinmd/core/state.h"
@@ -47,6 +49,13 @@ public:
     // Advances `state` by one step and returns the energies at the time the step started.
     virtual StepEnergies step(State& state) = 0;
     virtual int degreesOfFreedom() const = 0;
+
+    // Internal state a checkpoint must hold for a bit-exact continuation (beyond State and the
+    // thermostat's own). The leap-frog and velocity-Verlet integrators keep none: everything they
+    // carry between steps is in State.
+    using StateMap = std::map<std::string, std::vector<double>>;
+    virtual void saveState(StateMap& /*state*/) const {}
+    virtual void restoreState(const StateMap& /*state*/) {}
 };
 
 // Integrators share the System, Constraints and thermostat by reference/pointer; they must outlive it.

@@ -3,6 +3,9 @@
 // energy they have added, so integrators can report GROMACS's conserved energy (total - added).
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace proteinmd {
 
@@ -15,6 +18,18 @@ public:
     virtual double scaleFactor(double kinetic, int degreesOfFreedom, std::int64_t step, double dt) = 0;
     // Total energy put into the system so far (kJ/mol).
     double energyAdded() const { return energyAdded_; }
+
+    // Everything a checkpoint needs to continue bit-exactly, as named arrays. Random numbers are
+    // keyed by (seed, step), so they need no state; a thermostat with internal variables (e.g. a
+    // Nose-Hoover chain) must add them here.
+    using StateMap = std::map<std::string, std::vector<double>>;
+    virtual void saveState(StateMap& state) const { state["thermostat.energy_added"] = {energyAdded_}; }
+    virtual void restoreState(const StateMap& state)
+    {
+        if (auto it = state.find("thermostat.energy_added"); it != state.end() && it->second.size() == 1) {
+            energyAdded_ = it->second[0];
+        }
+    }
 
 protected:
     double energyAdded_ = 0;
