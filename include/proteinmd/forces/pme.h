@@ -24,7 +24,8 @@ struct PmeParameters {
     std::array<int, 3> grid{};   // fourier-nx/ny/nz: grid points along box vectors a, b, c
     int order = 4;               // pme-order: interpolation points per dimension (B-spline order), 3..12
     double ewaldCoefficient = 0; // beta (nm^-1): erfc(beta r) is the real-space screening
-    // OpenMP threads used by compute(); 0: omp_get_max_threads() when the solver is made. Results
+    // OpenMP threads used by compute(). 0: automatic, omp_get_max_threads() but at most one per
+    // 16384 grid points (a 25^3 grid), so that small systems skip the threading overhead. Results
     // are bit-identical for any number of threads.
     int numThreads = 0;
     PmePrecision precision = PmePrecision::Double;
@@ -37,7 +38,7 @@ struct PmeParameters {
 class PmeSolver {
 public:
     // Throws SetupError for an order outside 3..12, a grid dimension below the order, numAtoms < 0,
-    // or numThreads < 0. A numThreads of 0 is replaced by omp_get_max_threads() in parameters().
+    // or numThreads < 0. parameters() holds the thread count in use (0 resolved as described above).
     PmeSolver(const PmeParameters& parameters, int numAtoms);
     ~PmeSolver();
     PmeSolver(PmeSolver&&) noexcept;

@@ -58,6 +58,7 @@ PmeMesh<Real>::PmeMesh(const PmeParameters& p, int numAtoms, int numThreads)
         for (int i = 0; i < sizes[d] + order_; ++i) { wrap_[d][static_cast<std::size_t>(i)] = i % sizes[d]; }
     }
     const auto na = static_cast<std::size_t>(numAtoms);
+    gridCoords_.resize(3 * na);
     baseIndex_.resize(3 * na);
     theta_.resize(3 * na * static_cast<std::size_t>(order_));
     dtheta_.resize(3 * na * static_cast<std::size_t>(order_));
@@ -89,11 +90,14 @@ void PmeMesh<Real>::computeOrder(std::span<const Vec3> positions, std::span<cons
         const int nt = omp_get_num_threads();
         const int t = omp_get_thread_num();
         const auto [a0, a1] = share(positions.size(), t, nt);
-        computeSplines<Order>(a0, a1, positions, recip);
+        computeGridCoordinates(a0, a1, positions, recip);
 #pragma omp barrier
 #pragma omp single
-        sortAtomsByPlane(charges);
+        sortAtomsByPlane<Order>(charges);
         // (implicit barrier after single)
+        const auto [k0, k1] = share(static_cast<std::size_t>(bucketStart_.back()), t, nt);
+        computeSplines<Order>(k0, k1);
+#pragma omp barrier
         const int x0 = static_cast<int>(share(std::size_t(nx_), t, nt).first);
         const int x1 = static_cast<int>(share(std::size_t(nx_), t, nt).second);
         spreadSlab<Order>(x0, x1, charges);
@@ -108,18 +112,15 @@ void PmeMesh<Real>::computeOrder(std::span<const Vec3> positions, std::span<cons
         }
 #pragma omp for schedule(static)
         for (int x = 0; x < nx_; ++x) { fft_.backwardPlane(x); }
-        const auto [g0, g1] = share(static_cast<std::size_t>(bucketStart_.back()), t, nt);
-        gather<Order>(g0, g1, charges, recip, forces);
+        gather<Order>(k0, k1, charges, recip, forces);
     }
 }
 
 template <typename Real>
-template <int Order>
-void PmeMesh<Real>::computeSplines(std::size_t begin, std::size_t end, std::span<const Vec3> positions,
-                                   const Matrix3& recip)
+void PmeMesh<Real>::computeGridCoordinates(std::size_t begin, std::size_t end, std::span<const Vec3> positions,
+                                           const Matrix3& recip)
 {
-    const std::array<int, 3> sizes{nx_, ny_, nz_};
-    constexpr auto ord = static_cast<std::size_t>(Order);
+    const std::array<double, 3> sizes{double(nx_), double(ny_), double(nz_)};
     for (std::size_t i = begin; i < end; ++i) {
         const Vec3& r = positions[i];
         // Fractional coordinates along a, b, c (GROMACS: x*rxx + y*ryx + z*rzx, ...), in double
@@ -127,25 +128,23 @@ void PmeMesh<Real>::computeSplines(std::size_t begin, std::size_t end, std::span
         const std::array<double, 3> s{r.x * recip[0].x + r.y * recip[1].x + r.z * recip[2].x,
                                       r.y * recip[1].y + r.z * recip[2].y, r.z * recip[2].z};
         for (std::size_t d = 0; d < 3; ++d) {
-            const double frac = s[d] - std::floor(s[d]); // in [0, 1]; keeps the int below in range
-            const double u = frac * sizes[d];
-            const double fl = std::floor(u);
-            // Weight j belongs to grid point floor(u) - (order - 1) + j; shift by n to stay >= 0.
-            const int first = (static_cast<int>(fl) - (Order - 1) + sizes[d]) % sizes[d];
-            baseIndex_[3 * i + d] = first;
-            const std::size_t off = (3 * i + d) * ord;
-            bsplineWeightsFixed<Order, Real>(static_cast<Real>(u - fl), theta_.data() + off, dtheta_.data() + off);
+            const double frac = s[d] - std::floor(s[d]); // in [0, 1]; keeps the ints below in range
+            gridCoords_[3 * i + d] = frac * sizes[d];
         }
     }
 }
 
 template <typename Real>
+template <int Order>
 void PmeMesh<Real>::sortAtomsByPlane(std::span<const double> charges)
 {
     // Counting sort of the charged atoms by first x plane; stable, so atom order is kept per bucket.
+    auto firstPlane = [&](std::size_t i) {
+        return static_cast<std::size_t>((static_cast<int>(std::floor(gridCoords_[3 * i])) - (Order - 1) + nx_) % nx_);
+    };
     std::fill(bucketFill_.begin(), bucketFill_.end(), 0);
     for (std::size_t i = 0; i < charges.size(); ++i) {
-        if (charges[i] != 0.0) { ++bucketFill_[static_cast<std::size_t>(baseIndex_[3 * i])]; }
+        if (charges[i] != 0.0) { ++bucketFill_[firstPlane(i)]; }
     }
     bucketStart_[0] = 0;
     for (std::size_t b = 0; b < bucketFill_.size(); ++b) {
@@ -154,8 +153,26 @@ void PmeMesh<Real>::sortAtomsByPlane(std::span<const double> charges)
     }
     for (std::size_t i = 0; i < charges.size(); ++i) {
         if (charges[i] != 0.0) {
-            sortedAtoms_[static_cast<std::size_t>(bucketFill_[static_cast<std::size_t>(baseIndex_[3 * i])]++)] =
-                static_cast<int>(i);
+            sortedAtoms_[static_cast<std::size_t>(bucketFill_[firstPlane(i)]++)] = static_cast<int>(i);
+        }
+    }
+}
+
+template <typename Real>
+template <int Order>
+void PmeMesh<Real>::computeSplines(std::size_t begin, std::size_t end)
+{
+    const std::array<int, 3> sizes{nx_, ny_, nz_};
+    constexpr auto ord = static_cast<std::size_t>(Order);
+    for (std::size_t k = begin; k < end; ++k) {
+        const auto i = static_cast<std::size_t>(sortedAtoms_[k]);
+        for (std::size_t d = 0; d < 3; ++d) {
+            const double u = gridCoords_[3 * i + d];
+            const double fl = std::floor(u);
+            // Weight j belongs to grid point floor(u) - (order - 1) + j; shift by n to stay >= 0.
+            baseIndex_[3 * k + d] = (static_cast<int>(fl) - (Order - 1) + sizes[d]) % sizes[d];
+            const std::size_t off = (3 * k + d) * ord;
+            bsplineWeightsFixed<Order, Real>(static_cast<Real>(u - fl), theta_.data() + off, dtheta_.data() + off);
         }
     }
 }
@@ -179,13 +196,12 @@ void PmeMesh<Real>::spreadSlab(int x0, int x1, std::span<const double> charges)
         const auto kBegin = static_cast<std::size_t>(bucketStart_[static_cast<std::size_t>(bucket)]);
         const auto kEnd = static_cast<std::size_t>(bucketStart_[static_cast<std::size_t>(bucket) + 1]);
         for (std::size_t k = kBegin; k < kEnd; ++k) {
-            const auto i = static_cast<std::size_t>(sortedAtoms_[k]);
-            const Real q = static_cast<Real>(charges[i]);
-            const Real* tx = theta_.data() + (3 * i + 0) * ord;
-            const Real* ty = theta_.data() + (3 * i + 1) * ord;
-            const Real* tz = theta_.data() + (3 * i + 2) * ord;
-            const int by = baseIndex_[3 * i + 1];
-            const int bz = baseIndex_[3 * i + 2];
+            const Real q = static_cast<Real>(charges[static_cast<std::size_t>(sortedAtoms_[k])]);
+            const Real* tx = theta_.data() + (3 * k + 0) * ord;
+            const Real* ty = theta_.data() + (3 * k + 1) * ord;
+            const Real* tz = theta_.data() + (3 * k + 2) * ord;
+            const int by = baseIndex_[3 * k + 1];
+            const int bz = baseIndex_[3 * k + 2];
             const bool zContiguous = bz + Order <= nz_;
             for (int a = aFirst; a < aLast; ++a) {
                 const Real qa = q * tx[a];
@@ -217,19 +233,19 @@ void PmeMesh<Real>::gather(std::size_t begin, std::size_t end, std::span<const d
     const int* wz = wrap_[2].data();
     const double rxx = recip[0].x, ryx = recip[1].x, ryy = recip[1].y;
     const double rzx = recip[2].x, rzy = recip[2].y, rzz = recip[2].z;
-    // Atoms in plane order (sortedAtoms_) read neighbouring parts of the grid one after another.
+    // Slots in plane order read neighbouring parts of the grid one after another.
     for (std::size_t k = begin; k < end; ++k) {
         const auto i = static_cast<std::size_t>(sortedAtoms_[k]);
         const double q = charges[i];
-        const Real* tx = theta_.data() + (3 * i + 0) * ord;
-        const Real* ty = theta_.data() + (3 * i + 1) * ord;
-        const Real* tz = theta_.data() + (3 * i + 2) * ord;
-        const Real* dx = dtheta_.data() + (3 * i + 0) * ord;
-        const Real* dy = dtheta_.data() + (3 * i + 1) * ord;
-        const Real* dz = dtheta_.data() + (3 * i + 2) * ord;
-        const int bx = baseIndex_[3 * i + 0];
-        const int by = baseIndex_[3 * i + 1];
-        const int bz = baseIndex_[3 * i + 2];
+        const Real* tx = theta_.data() + (3 * k + 0) * ord;
+        const Real* ty = theta_.data() + (3 * k + 1) * ord;
+        const Real* tz = theta_.data() + (3 * k + 2) * ord;
+        const Real* dx = dtheta_.data() + (3 * k + 0) * ord;
+        const Real* dy = dtheta_.data() + (3 * k + 1) * ord;
+        const Real* dz = dtheta_.data() + (3 * k + 2) * ord;
+        const int bx = baseIndex_[3 * k + 0];
+        const int by = baseIndex_[3 * k + 1];
+        const int bz = baseIndex_[3 * k + 2];
         const bool zContiguous = bz + Order <= nz_;
         Real fx = 0, fy = 0, fz = 0;
         for (int a = 0; a < Order; ++a) {

@@ -38,13 +38,15 @@ private:
     PmeFft<Real> fft_;
     PmeInfluence influence_;
     std::array<std::vector<int>, 3> wrap_; // wrap_[d][i] = i mod n_d for i < n_d + order
-    // Per atom and dimension: first grid index, weights and derivatives (order entries each).
+    std::vector<double> gridCoords_; // per atom: fractional coordinate times n_d, in [0, n_d]
+    // Charged atoms in order of their first x plane (stable): bucket b is the slots
+    // bucketStart_[b] .. bucketStart_[b + 1] - 1; slot k holds atom sortedAtoms_[k].
+    std::vector<int> sortedAtoms_;
+    // Per slot (not per atom, so spreading and gathering read them in order) and dimension: first
+    // grid index, B-spline weights and derivatives (order entries each).
     std::vector<int> baseIndex_; // 3 * numAtoms
     std::vector<Real> theta_;    // 3 * numAtoms * order
     std::vector<Real> dtheta_;   // 3 * numAtoms * order
-    // Charged atoms in order of their first x plane (stable): bucket b is
-    // sortedAtoms_[bucketStart_[b] .. bucketStart_[b + 1]).
-    std::vector<int> sortedAtoms_;
     std::vector<int> bucketStart_;
     std::vector<int> bucketFill_;
     std::vector<InfluenceSums> blockSums_; // per ky
@@ -52,9 +54,12 @@ private:
     template <int Order>
     void computeOrder(std::span<const Vec3> positions, std::span<const double> charges, const Matrix3& recip,
                         std::span<Vec3> forces);
+    void computeGridCoordinates(std::size_t begin, std::size_t end, std::span<const Vec3> positions,
+                                const Matrix3& recip);
     template <int Order>
-    void computeSplines(std::size_t begin, std::size_t end, std::span<const Vec3> positions, const Matrix3& recip);
     void sortAtomsByPlane(std::span<const double> charges);
+    template <int Order>
+    void computeSplines(std::size_t begin, std::size_t end);
     template <int Order>
     void spreadSlab(int x0, int x1, std::span<const double> charges);
     template <int Order>

@@ -8,6 +8,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -34,6 +35,8 @@ Matrix3 reciprocalBox(const Box& box)
     r[2].z = 1.0 / cz;
     return r;
 }
+
+constexpr long kMinGridPointsPerThread = 16384; // a 25^3 grid per thread
 
 PmeParameters checkedParameters(PmeParameters p, int numAtoms)
 {
@@ -65,7 +68,10 @@ PmeParameters checkedParameters(PmeParameters p, int numAtoms)
         throw SetupError("PME: unknown precision " + std::to_string(static_cast<int>(p.precision)));
     }
     if (p.numThreads == 0) {
-        p.numThreads = omp_get_max_threads();
+        // Automatic: all OpenMP threads, but about one per kMinGridPointsPerThread grid points, so
+        // small systems do not pay for barriers (results do not depend on the count anyway).
+        const long points = long(p.grid[0]) * long(p.grid[1]) * long(p.grid[2]);
+        p.numThreads = static_cast<int>(std::clamp(points / kMinGridPointsPerThread, 1L, long(omp_get_max_threads())));
     }
     return p;
 }
