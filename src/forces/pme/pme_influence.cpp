@@ -90,21 +90,23 @@ InfluenceSums PmeInfluence::apply(int ky, Complex* block, std::size_t kxStride) 
             // Planes kz = 0 and kz = nz/2 (even nz) hold k and -k both; the other planes stand for
             // their mirror images too, so they count twice.
             const bool selfMirrorPlane = kz == 0 || (nz_ % 2 == 0 && kz == nz_ / 2);
-            double mhx, mhy, mhz, m2, th;
+            double mhx, mhy, mhz, m2, th, invM2;
             if (rectangular_) {
                 mhx = mx * rxx_;
                 mhy = my * ryy_;
                 mhz = kz * rzz_;
                 m2 = rectM2_[0][kxi] + rectM2_[1][kyi] + rectM2_[2][kzi];
-                th = pref_ * rectFactor_[0][kxi] * rectFactor_[1][kyi] * rectFactor_[2][kzi] / m2;
+                invM2 = 1.0 / m2; // one division per element instead of two
+                th = pref_ * rectFactor_[0][kxi] * rectFactor_[1][kyi] * rectFactor_[2][kzi] * invM2;
             } else {
                 th = thetaTriclinic(kx, ky, kz, mhx, mhy, mhz, m2);
+                invM2 = 1.0 / m2;
             }
             const double re = g[0];
             const double im = g[1];
             const double ek = (selfMirrorPlane ? 1.0 : 2.0) * th * (re * re + im * im);
             energy += ek;
-            const double vf = 2.0 * (1.0 + f_ * m2) / m2;
+            const double vf = 2.0 * (1.0 + f_ * m2) * invM2;
             vxx += ek * (vf * mhx * mhx - 1.0);
             vxy += ek * vf * mhx * mhy;
             vxz += ek * vf * mhx * mhz;
