@@ -84,14 +84,18 @@ TEST(PmeSinglePrecision, TriclinicHighOrderAgreesWithDouble)
 {
     const Box box = Box::triclinic({2.2, 0, 0}, {0.7, 2.1, 0}, {-0.9, 0.8, 2.0});
     const auto s = test::makeRandomNeutralSystem(box, 200, 17);
-    for (int order : {4, 5, 8}) {
-        SCOPED_TRACE(::testing::Message() << "order " << order);
-        const PmeParameters p{{25, 24, 27}, order, 3.2};
-        const Differences d = compare(run(p, PmePrecision::Single, s.positions, s.charges, box),
-                                      run(p, PmePrecision::Double, s.positions, s.charges, box));
-        EXPECT_LT(d.energy, 1e-6);
-        EXPECT_LT(d.forcesRms, 1e-6);
-        EXPECT_LT(d.virial, 1e-5);
+    // The 15^3 grid has x planes of 225 floats, so plane starts are not SIMD-aligned: FFTW must be
+    // planned without the alignment assumption there (pme_fft.cpp).
+    for (const std::array<int, 3> grid : {std::array<int, 3>{25, 24, 27}, std::array<int, 3>{15, 15, 15}}) {
+        for (int order : {4, 5, 8}) {
+            SCOPED_TRACE(::testing::Message() << "order " << order << " grid " << grid[0]);
+            const PmeParameters p{grid, order, 3.2};
+            const Differences d = compare(run(p, PmePrecision::Single, s.positions, s.charges, box),
+                                          run(p, PmePrecision::Double, s.positions, s.charges, box));
+            EXPECT_LT(d.energy, 1e-6);
+            EXPECT_LT(d.forcesRms, 2e-6);
+            EXPECT_LT(d.virial, 1e-6);
+        }
     }
 }
 
