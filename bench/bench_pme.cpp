@@ -43,11 +43,18 @@ const DhfrInput& dhfr()
     return input;
 }
 
-void runPme(benchmark::State& state, int order)
+// Arguments: interpolation order, OpenMP threads, precision (0 double, 1 single).
+void BM_PmeDhfr(benchmark::State& state)
 {
     const DhfrInput& in = dhfr();
-    const auto grid = pmeGridFromSpacing(in.box, 0.12, order);
-    PmeSolver pme(PmeParameters{grid, order, 3.4704591937120828}, static_cast<int>(in.positions.size()));
+    const int order = static_cast<int>(state.range(0));
+    PmeParameters p;
+    p.grid = pmeGridFromSpacing(in.box, 0.12, order);
+    p.order = order;
+    p.ewaldCoefficient = ewaldCoefficientFromRtol(0.9, 1e-5);
+    p.numThreads = static_cast<int>(state.range(1));
+    p.precision = state.range(2) == 1 ? PmePrecision::Single : PmePrecision::Double;
+    PmeSolver pme(p, static_cast<int>(in.positions.size()));
     std::vector<Vec3> forces(in.positions.size());
     Matrix3 virial{};
     for (auto _ : state) {
@@ -55,14 +62,19 @@ void runPme(benchmark::State& state, int order)
         benchmark::DoNotOptimize(e);
         benchmark::ClobberMemory();
     }
-    state.counters["grid"] = grid[0];
+    state.counters["grid"] = p.grid[0];
     state.counters["atoms"] = static_cast<double>(in.positions.size());
 }
 
-void BM_PmeDhfrOrder4(benchmark::State& state) { runPme(state, 4); }
-void BM_PmeDhfrOrder5(benchmark::State& state) { runPme(state, 5); }
-
 } // namespace
 
-BENCHMARK(BM_PmeDhfrOrder4)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_PmeDhfrOrder5)->Unit(benchmark::kMillisecond);
+// dhfr at GROMACS's settings (order 4, 52^3): 1 and 2 threads, double and single; order 5 for reference.
+BENCHMARK(BM_PmeDhfr)
+    ->ArgNames({"order", "threads", "single"})
+    ->Args({4, 1, 0})
+    ->Args({4, 2, 0})
+    ->Args({4, 1, 1})
+    ->Args({4, 2, 1})
+    ->Args({5, 1, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();

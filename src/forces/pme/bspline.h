@@ -17,9 +17,10 @@ inline constexpr int kMaxPmeOrder = 12;
 void bsplineWeights(double w, int order, std::span<double> weights, std::span<double> derivatives);
 
 // The same for an order known at compile time (the PME kernels are instantiated per order so
-// these loops unroll); m and d must hold Order entries.
-template <int Order>
-inline void bsplineWeightsFixed(double w, double* m, double* d)
+// these loops unroll) and in the precision of the mesh (double or float); m and d must hold Order
+// entries.
+template <int Order, typename Real = double>
+inline void bsplineWeightsFixed(Real w, Real* m, Real* d)
 {
     static_assert(Order >= kMinPmeOrder && Order <= kMaxPmeOrder);
     // Build M_2 .. M_{Order-1} by the recursion
@@ -27,14 +28,14 @@ inline void bsplineWeightsFixed(double w, double* m, double* d)
     // evaluated at the k points x = w + k - 1 - j, j = 0..k-1, stored in m[0..k-1]: for entry j,
     // x M_{k-1}(x) uses the previous level's entry j-1 and (k - x) M_{k-1}(x - 1) its entry j.
     auto raise = [&](int k) {
-        const double div = 1.0 / (k - 1);
+        const Real div = Real(1) / Real(k - 1);
         m[k - 1] = div * w * m[k - 2];
         for (int j = k - 2; j >= 1; --j) {
-            m[j] = div * ((w + (k - 1 - j)) * m[j - 1] + (1.0 + j - w) * m[j]);
+            m[j] = div * ((w + Real(k - 1 - j)) * m[j - 1] + (Real(1 + j) - w) * m[j]);
         }
-        m[0] = div * (1.0 - w) * m[0];
+        m[0] = div * (Real(1) - w) * m[0];
     };
-    m[0] = 1.0 - w;
+    m[0] = Real(1) - w;
     m[1] = w;
     for (int k = 3; k < Order; ++k) {
         raise(k);

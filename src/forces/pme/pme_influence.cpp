@@ -1,0 +1,149 @@
+#include "forces/pme/pme_influence.h"
+
+#include <fftw3.h>
+
+#include <cmath>
+#include <type_traits>
+
+#include "forces/pme/bspline.h"
+#include "proteinmd/core/units.h"
+
+namespace proteinmd::pme {
+
+namespace {
+
+// GROMACS's m vector for grid index k: x and y wrap to negative frequencies at (n+1)/2, z (the
+// halved dimension) never does.
+inline int mIndex(int k, int n) { return k < (n + 1) / 2 ? k : k - n; }
+
+} // namespace
+
+PmeInfluence::PmeInfluence(int nx, int ny, int nz, int order) : nx_(nx), ny_(ny), nz_(nz), nzc_(nz / 2 + 1)
+{
+    const std::array<int, 3> sizes{nx, ny, nz};
+    for (std::size_t d = 0; d < 3; ++d) {
+        moduli_[d] = bsplineModuli(sizes[d], order);
+        rectFactor_[d].resize(static_cast<std::size_t>(sizes[d]));
+        rectM2_[d].resize(static_cast<std::size_t>(sizes[d]));
+    }
+}
+
+void PmeInfluence::setBox(const Matrix3& recip, double volume, double ewaldCoefficient, double coulombPrefactor)
+{
+    f_ = units::kPi * units::kPi / (ewaldCoefficient * ewaldCoefficient);
+    pref_ = coulombPrefactor / (units::kPi * volume);
+    rxx_ = recip[0].x;
+    ryx_ = recip[1].x;
+    ryy_ = recip[1].y;
+    rzx_ = recip[2].x;
+    rzy_ = recip[2].y;
+    rzz_ = recip[2].z;
+    rectangular_ = ryx_ == 0 && rzx_ == 0 && rzy_ == 0;
+    if (!rectangular_) { return; }
+    // exp(-f m^2) factorises; per-dimension tables make the rectangular (usual) case cheap.
+    const std::array<int, 3> ext{nx_, ny_, nzc_};
+    const std::array<int, 3> sizes{nx_, ny_, nz_};
+    const std::array<double, 3> rd{rxx_, ryy_, rzz_};
+    for (std::size_t d = 0; d < 3; ++d) {
+        for (int k = 0; k < ext[d]; ++k) {
+            const double m = (d == 2 ? k : mIndex(k, sizes[d])) * rd[d];
+            const auto kk = static_cast<std::size_t>(k);
+            rectM2_[d][kk] = m * m;
+            rectFactor_[d][kk] = std::exp(-f_ * m * m) / moduli_[d][kk];
+        }
+    }
+}
+
+double PmeInfluence::thetaTriclinic(int kx, int ky, int kz, double& mhx, double& mhy, double& mhz, double& m2) const
+{
+    const double mx = mIndex(kx, nx_);
+    const double my = mIndex(ky, ny_);
+    const double mz = kz;
+    mhx = mx * rxx_;
+    mhy = mx * ryx_ + my * ryy_;
+    mhz = mx * rzx_ + my * rzy_ + mz * rzz_;
+    m2 = mhx * mhx + mhy * mhy + mhz * mhz;
+    return pref_ * std::exp(-f_ * m2) /
+           (m2 * moduli_[0][static_cast<std::size_t>(kx)] * moduli_[1][static_cast<std::size_t>(ky)] *
+            moduli_[2][static_cast<std::size_t>(kz)]);
+}
+
+template <typename Complex>
+InfluenceSums PmeInfluence::apply(int ky, Complex* block, std::size_t kxStride) const
+{
+    const double my = mIndex(ky, ny_);
+    const auto kyi = static_cast<std::size_t>(ky);
+    double energy = 0;
+    double vxx = 0, vxy = 0, vxz = 0, vyy = 0, vyz = 0, vzz = 0;
+    for (int kx = 0; kx < nx_; ++kx) {
+        const double mx = mIndex(kx, nx_);
+        const auto kxi = static_cast<std::size_t>(kx);
+        Complex* line = block + kxi * kxStride;
+        for (int kz = 0; kz < nzc_; ++kz) {
+            auto& g = line[kz];
+            if (kx == 0 && ky == 0 && kz == 0) {
+                g[0] = 0;
+                g[1] = 0;
+                continue;
+            }
+            const auto kzi = static_cast<std::size_t>(kz);
+            // Planes kz = 0 and kz = nz/2 (even nz) hold k and -k both; the other planes stand for
+            // their mirror images too, so they count twice.
+            const bool selfMirrorPlane = kz == 0 || (nz_ % 2 == 0 && kz == nz_ / 2);
+            double mhx, mhy, mhz, m2, th, invM2;
+            if (rectangular_) {
+                mhx = mx * rxx_;
+                mhy = my * ryy_;
+                mhz = kz * rzz_;
+                m2 = rectM2_[0][kxi] + rectM2_[1][kyi] + rectM2_[2][kzi];
+                invM2 = 1.0 / m2; // one division per element instead of two
+                th = pref_ * rectFactor_[0][kxi] * rectFactor_[1][kyi] * rectFactor_[2][kzi] * invM2;
+            } else {
+                th = thetaTriclinic(kx, ky, kz, mhx, mhy, mhz, m2);
+                invM2 = 1.0 / m2;
+            }
+            const double re = g[0];
+            const double im = g[1];
+            const double ek = (selfMirrorPlane ? 1.0 : 2.0) * th * (re * re + im * im);
+            energy += ek;
+            const double vf = 2.0 * (1.0 + f_ * m2) * invM2;
+            vxx += ek * (vf * mhx * mhx - 1.0);
+            vxy += ek * vf * mhx * mhy;
+            vxz += ek * vf * mhx * mhz;
+            vyy += ek * (vf * mhy * mhy - 1.0);
+            vyz += ek * vf * mhy * mhz;
+            vzz += ek * (vf * mhz * mhz - 1.0);
+            double multiplier = th;
+            if (selfMirrorPlane && !rectangular_) {
+                // In a triclinic cell GROMACS's m(-k) is not -m(k) at the Nyquist indices, so
+                // theta(k) != theta(-k) there. The energy sees only their mean; multiplying the grid
+                // by the mean keeps the forces the exact gradient of that energy.
+                double ax, ay, az, am2;
+                multiplier = 0.5 * (th + thetaTriclinic((nx_ - kx) % nx_, (ny_ - ky) % ny_, kz, ax, ay, az, am2));
+            }
+            using Real = std::remove_reference_t<decltype(g[0])>;
+            g[0] = static_cast<Real>(re * multiplier);
+            g[1] = static_cast<Real>(im * multiplier);
+        }
+    }
+    return {energy, vxx, vxy, vxz, vyy, vyz, vzz};
+}
+
+double PmeInfluence::finish(const std::vector<InfluenceSums>& blockSums, Matrix3& virial)
+{
+    InfluenceSums total{};
+    for (const InfluenceSums& s : blockSums) {
+        for (std::size_t i = 0; i < total.size(); ++i) { total[i] += s[i]; }
+    }
+    Matrix3 v{};
+    v[0] = Vec3{total[1], total[2], total[3]} * 0.25;
+    v[1] = Vec3{total[2], total[4], total[5]} * 0.25;
+    v[2] = Vec3{total[3], total[5], total[6]} * 0.25;
+    virial += v;
+    return 0.5 * total[0];
+}
+
+template InfluenceSums PmeInfluence::apply<fftw_complex>(int, fftw_complex*, std::size_t) const;
+template InfluenceSums PmeInfluence::apply<fftwf_complex>(int, fftwf_complex*, std::size_t) const;
+
+} // namespace proteinmd::pme

@@ -1,0 +1,48 @@
+#pragma once
+// The reciprocal-space step of smooth PME: multiply the transformed charge grid by the influence
+// function theta(m) = k exp(-pi^2 m^2 / beta^2) / (pi V m^2 |b(m)|^2), summing the energy and virial
+// on the way, as GROMACS's solve_pme_yzx does (its m-vector convention, its half-complex weights).
+// Works on one ky block at a time so threads can share the grid and fuse it with the x transforms.
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "proteinmd/core/vec3.h"
+
+namespace proteinmd::pme {
+
+// Sums of one block: energy, then virial xx, xy, xz, yy, yz, zz (before the final 1/2 and 1/4).
+using InfluenceSums = std::array<double, 7>;
+
+class PmeInfluence {
+public:
+    PmeInfluence(int nx, int ny, int nz, int order);
+
+    // Sets the cell for the blocks that follow (precomputes the factorised terms of rectangular
+    // cells); recip as GROMACS's reciprocal box (fractional s_d = sum_e x_e recip[e][d]).
+    void setBox(const Matrix3& recip, double volume, double ewaldCoefficient, double coulombPrefactor);
+
+    // Multiplies block ky, elements block[kx * kxStride + kz] for kx < nx and kz < nz/2 + 1, by the
+    // influence function and returns its sums. Complex is fftw_complex or fftwf_complex; the
+    // arithmetic is in double either way.
+    template <typename Complex>
+    InfluenceSums apply(int ky, Complex* block, std::size_t kxStride) const;
+
+    // Energy (kJ/mol) and virial added to `virial` from the sums of all blocks, added in ky order.
+    static double finish(const std::vector<InfluenceSums>& blockSums, Matrix3& virial);
+
+private:
+    int nx_, ny_, nz_, nzc_;
+    std::array<std::vector<double>, 3> moduli_;
+    // Per call: the cell and, for rectangular cells, exp(-f m_d^2) / mod_d and m_d^2 per dimension.
+    double rxx_ = 0, ryx_ = 0, ryy_ = 0, rzx_ = 0, rzy_ = 0, rzz_ = 0;
+    double f_ = 0, pref_ = 0;
+    bool rectangular_ = true;
+    std::array<std::vector<double>, 3> rectFactor_;
+    std::array<std::vector<double>, 3> rectM2_;
+
+    double thetaTriclinic(int kx, int ky, int kz, double& mhx, double& mhy, double& mhz, double& m2) const;
+};
+
+} // namespace proteinmd::pme
