@@ -100,6 +100,24 @@ TEST(CpuNonbonded, Ala2SolvatedPlainCutoffNoModifiersMatchesReference)
     compareWithReference(in, 0.0);
 }
 
+TEST(CpuNonbonded, Ala2SolvatedForceSwitchMatchesReference)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = load("ala2_solvated", "energy_rf.mdp");
+    in.mdp.nonbonded.vdwModifier = InteractionModifier::ForceSwitch;
+    in.mdp.nonbonded.rvdwSwitch = 0.8;
+    compareWithReference(in, 0.1);
+}
+
+TEST(CpuNonbonded, Ala2SolvatedPotentialSwitchEwaldMatchesReference)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = load("ala2_solvated", "energy.mdp");
+    in.mdp.nonbonded.vdwModifier = InteractionModifier::PotentialSwitch;
+    in.mdp.nonbonded.rvdwSwitch = 0.7;
+    compareWithReference(in, 0.1);
+}
+
 TEST(CpuNonbonded, DhfrEwaldRealSpaceMatchesReference)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();

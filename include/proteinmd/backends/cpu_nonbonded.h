@@ -5,10 +5,10 @@
 // CoulombSr, DispersionCorrection) with the same GROMACS bookkeeping (exclusion corrections and
 // self terms for reaction field / Ewald).
 //
-// Fast path: periodic rectangular box; Coulomb cut-off, reaction field or PME/Ewald real space;
-// LJ modifier None or Potential-shift. Anything else (triclinic box, pbc = no, force- or
-// potential-switched LJ) falls back to the double-precision reference backend, per call;
-// usesFastPath() tells which.
+// Fast path: periodic rectangular box with rlist <= half the shortest box width; Coulomb cut-off,
+// reaction field or PME/Ewald real space; any LJ modifier (None, Potential-shift, Force-switch,
+// Potential-switch). Anything else (triclinic box, pbc = no, epsilon-r = 0, a box too small for
+// rlist) falls back to the double-precision reference backend; usesFastPath() tells which.
 //
 // Results do not depend on the number of threads (bit-identical): work is split into a fixed
 // number of blocks whose force buffers are summed in a fixed order.

@@ -2,12 +2,13 @@
 // The 4x4 cluster-pair non-bonded kernel, written once over simd::Float16 (one lane per atom pair:
 // lane 4 a + b = i-slot a with j-slot b). Single-precision forces, energies widened to double per
 // cluster pair. Compile-time variants: Coulomb kind (reaction field incl. plain cut-off, or Ewald
-// real space), LJ potential shift on/off, energies on/off.
+// real space), LJ modifier, energies on/off.
 //
 // Per lane, with m = "interacts normally" and e = "excluded pair", both only inside the cut-off:
 //  reaction field: V = qq (m/r + k_rf r^2 - c_rf) for m or e;  F/r = qq (m/r^3 - 2 k_rf)
 //  Ewald:          E = erfc(beta r) - (e ? 1 : 0); V = qq (E/r - m shift); F/r = qq (E/r + 2 beta/sqrt(pi) exp(-beta^2 r^2)) / r^2
-//  LJ (m and r < rvdw): V = c12 (r^-12 - s12) - c6 (r^-6 - s6); F/r = (12 c12 r^-12 - 6 c6 r^-6) / r^2
+//  LJ (m and r < rvdw): V = c12 (r^-12 - s12) - c6 (r^-6 - s6); F/r = (12 c12 r^-12 - 6 c6 r^-6) / r^2,
+//      or the force-switched / potential-switched forms,
 // which are the formulas of forces/nonbonded_formulas.h.
 
 #include <array>
@@ -21,6 +22,8 @@
 namespace proteinmd::cpu {
 
 // Per-slot data in the pair list's cluster order, refreshed from the positions every step.
+enum class LjKind { Plain, PotentialShift, ForceSwitch, PotentialSwitch };
+
 struct KernelData {
     std::vector<float> x, y, z;        // positions in the list's frame
     std::vector<float> q;              // charges times the Coulomb prefactor (i side) / plain (j side)
@@ -30,6 +33,9 @@ struct KernelData {
     std::vector<float> c6, c12;        // numTypes x numTypes
     float rc2 = 0, rvdw2 = 0;
     float shift6 = 0, shift12 = 0;     // LJ potential shift
+    float rSwitch = 0;                 // LJ force/potential switch
+    float fsA6 = 0, fsB6 = 0, fsC6 = 0, fsA12 = 0, fsB12 = 0, fsC12 = 0; // force switch
+    float sw3 = 0, sw4 = 0, sw5 = 0;   // potential switch
     float kRf = 0, cRf = 0;            // reaction field
     float beta = 0, ewaldShift = 0;    // Ewald
 };
@@ -40,7 +46,7 @@ struct BlockResult {
     std::array<Vec3, ClusterPairList::kNumShifts> shiftForce{}; // force on i-clusters per shift
 };
 
-template <nonbonded::CoulombKind kCoulomb, bool kLjShift, bool kEnergy>
+template <nonbonded::CoulombKind kCoulomb, LjKind kLj, bool kEnergy>
 void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin, int iEnd, float* fx, float* fy,
                    float* fz, BlockResult& result)
 {
@@ -103,13 +109,46 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
             const Float16 rinv6 = rinv2 * rinv2 * rinv2;
             const Float16 vlj6 = c6 * rinv6;
             const Float16 vlj12 = c12 * rinv6 * rinv6;
-            Float16 fOverR = selectOrZero(ljMask, fnma(six, vlj6, twelve * vlj12) * rinv2);
-            if constexpr (kEnergy) {
-                Float16 v = vlj12 - vlj6;
-                if constexpr (kLjShift) {
-                    v = v - fnma(c6, set1(d.shift6), c12 * set1(d.shift12));
+            Float16 fOverR;
+            if constexpr (kLj == LjKind::Plain || kLj == LjKind::PotentialShift) {
+                fOverR = selectOrZero(ljMask, fnma(six, vlj6, twelve * vlj12) * rinv2);
+                if constexpr (kEnergy) {
+                    Float16 v = vlj12 - vlj6;
+                    if constexpr (kLj == LjKind::PotentialShift) {
+                        v = v - fnma(c6, set1(d.shift6), c12 * set1(d.shift12));
+                    }
+                    energyLj.add(selectOrZero(ljMask, v));
                 }
-                energyLj.add(selectOrZero(ljMask, v));
+            } else {
+                const Float16 r = r2s * rinv;
+                const Float16 t = max(r - set1(d.rSwitch), zero());
+                const Float16 t2 = t * t;
+                const Float16 t3 = t2 * t;
+                if constexpr (kLj == LjKind::ForceSwitch) {
+                    // F_p = p r^-(p+1) + A t^2 + B t^3; Phi_p = r^-p - A/3 t^3 - B/4 t^4 - C.
+                    const Float16 f6 = fma(six * rinv6, rinv, fma(set1(d.fsA6), t2, set1(d.fsB6) * t3));
+                    const Float16 f12 =
+                        fma(twelve * rinv6 * rinv6, rinv, fma(set1(d.fsA12), t2, set1(d.fsB12) * t3));
+                    fOverR = selectOrZero(ljMask, fnma(c6, f6, c12 * f12) * rinv);
+                    if constexpr (kEnergy) {
+                        const Float16 third = set1(1.0f / 3.0f), quarter = set1(0.25f);
+                        const Float16 phi6 = rinv6 - fma(set1(d.fsA6) * third, t3,
+                                                         fma(set1(d.fsB6) * quarter, t3 * t, set1(d.fsC6)));
+                        const Float16 phi12 = rinv6 * rinv6 - fma(set1(d.fsA12) * third, t3,
+                                                                  fma(set1(d.fsB12) * quarter, t3 * t, set1(d.fsC12)));
+                        energyLj.add(selectOrZero(ljMask, fnma(c6, phi6, c12 * phi12)));
+                    }
+                } else {
+                    // V S with S = 1 + sw3 t^3 + sw4 t^4 + sw5 t^5; F = F_plain S - V dS/dr.
+                    const Float16 v = vlj12 - vlj6;
+                    const Float16 fr = fnma(six, vlj6, twelve * vlj12);
+                    const Float16 sw = fma(fma(fma(set1(d.sw5), t, set1(d.sw4)), t, set1(d.sw3)), t3, set1(1.0f));
+                    const Float16 dsw = fma(fma(set1(5.0f * d.sw5), t, set1(4.0f * d.sw4)), t, set1(3.0f * d.sw3)) * t2;
+                    fOverR = selectOrZero(ljMask, fnma(v * dsw, rinv, fr * sw * rinv2));
+                    if constexpr (kEnergy) {
+                        energyLj.add(selectOrZero(ljMask, v * sw));
+                    }
+                }
             }
 
             // Coulomb.

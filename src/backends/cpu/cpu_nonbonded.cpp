@@ -46,6 +46,7 @@ struct CpuNonbonded::Impl {
 
     void refreshSlots(std::span<const Vec3> positions);
     void splitBlocks();
+    void runKernel(bool energy, int i0, int i1, float* fx, float* fy, float* fz, cpu::BlockResult& r) const;
 };
 
 CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options, const Box& box, double buffer,
@@ -63,9 +64,13 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
     m.options = options;
     m.buffer = buffer;
     m.numThreads = numThreads;
-    const bool shiftLj = options.vdwModifier == InteractionModifier::None ||
-                         options.vdwModifier == InteractionModifier::PotentialShift;
-    m.fast = options.periodic && box.isPeriodic() && box.isRectangular() && shiftLj && options.epsilonR > 0 &&
+    const bool switched = options.vdwModifier == InteractionModifier::ForceSwitch ||
+                          options.vdwModifier == InteractionModifier::PotentialSwitch;
+    if (switched && !(options.rvdwSwitch >= 0 && options.rvdwSwitch < options.rvdw)) {
+        throw SetupError(fmt::format("rvdw-switch ({} nm) must be >= 0 and smaller than rvdw ({} nm)",
+                                     options.rvdwSwitch, options.rvdw));
+    }
+    m.fast = options.periodic && box.isPeriodic() && box.isRectangular() && options.epsilonR > 0 &&
              options.rvdw > 0 && options.rcoulomb > 0 && options.rvdw <= options.rcoulomb &&
              (options.coulombModifier == InteractionModifier::None ||
               options.coulombModifier == InteractionModifier::PotentialShift) &&
@@ -128,11 +133,19 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
     d.c12.assign(system.c12.begin(), system.c12.end());
     d.rc2 = static_cast<float>(options.rcoulomb * options.rcoulomb);
     d.rvdw2 = static_cast<float>(options.rvdw * options.rvdw);
-    if (options.vdwModifier == InteractionModifier::PotentialShift) {
-        const double rc6 = std::pow(options.rvdw, 6);
-        d.shift6 = static_cast<float>(1.0 / rc6);
-        d.shift12 = static_cast<float>(1.0 / (rc6 * rc6));
-    }
+    const nonbonded::LjConstants lj = nonbonded::LjConstants::make(options.vdwModifier, options.rvdw, options.rvdwSwitch);
+    d.shift6 = static_cast<float>(lj.shift6);
+    d.shift12 = static_cast<float>(lj.shift12);
+    d.rSwitch = static_cast<float>(lj.rSwitch);
+    d.fsA6 = static_cast<float>(lj.fs6.a);
+    d.fsB6 = static_cast<float>(lj.fs6.b);
+    d.fsC6 = static_cast<float>(lj.fs6.c);
+    d.fsA12 = static_cast<float>(lj.fs12.a);
+    d.fsB12 = static_cast<float>(lj.fs12.b);
+    d.fsC12 = static_cast<float>(lj.fs12.c);
+    d.sw3 = static_cast<float>(lj.sw3);
+    d.sw4 = static_cast<float>(lj.sw4);
+    d.sw5 = static_cast<float>(lj.sw5);
     d.kRf = static_cast<float>(m.coulomb.kRf);
     d.cRf = static_cast<float>(m.coulomb.cRf);
     d.beta = static_cast<float>(m.coulomb.beta);
@@ -203,6 +216,48 @@ void CpuNonbonded::Impl::splitBlocks()
     }
 }
 
+namespace {
+
+template <nonbonded::CoulombKind kCoulomb, bool kEnergy>
+void runWithLj(InteractionModifier modifier, const cpu::KernelData& d, const ClusterPairList& list, int i0, int i1,
+               float* fx, float* fy, float* fz, cpu::BlockResult& r)
+{
+    using cpu::LjKind;
+    switch (modifier) {
+    case InteractionModifier::None:
+        cpu::clusterKernel<kCoulomb, LjKind::Plain, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        break;
+    case InteractionModifier::PotentialShift:
+        // The shift changes energies only.
+        cpu::clusterKernel<kCoulomb, kEnergy ? LjKind::PotentialShift : LjKind::Plain, kEnergy>(d, list, i0, i1, fx,
+                                                                                                 fy, fz, r);
+        break;
+    case InteractionModifier::ForceSwitch:
+        cpu::clusterKernel<kCoulomb, LjKind::ForceSwitch, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        break;
+    case InteractionModifier::PotentialSwitch:
+        cpu::clusterKernel<kCoulomb, LjKind::PotentialSwitch, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        break;
+    }
+}
+
+} // namespace
+
+void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* fx, float* fy, float* fz,
+                                   cpu::BlockResult& r) const
+{
+    using nonbonded::CoulombKind;
+    const InteractionModifier lj = options.vdwModifier;
+    const bool ewald = coulomb.kind == CoulombKind::EwaldReal;
+    if (ewald) {
+        energy ? runWithLj<CoulombKind::EwaldReal, true>(lj, data, list, i0, i1, fx, fy, fz, r)
+               : runWithLj<CoulombKind::EwaldReal, false>(lj, data, list, i0, i1, fx, fy, fz, r);
+    } else {
+        energy ? runWithLj<CoulombKind::ReactionField, true>(lj, data, list, i0, i1, fx, fy, fz, r)
+               : runWithLj<CoulombKind::ReactionField, false>(lj, data, list, i0, i1, fx, fy, fz, r);
+    }
+}
+
 bool CpuNonbonded::needsRebuild(std::span<const Vec3> positions) const
 {
     const Impl& m = *impl_;
@@ -253,8 +308,6 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     m.refreshSlots(positions);
 
     const std::size_t numSlots = m.list.slotAtoms().size();
-    const bool ewald = m.coulomb.kind == nonbonded::CoulombKind::EwaldReal;
-    const bool ljShift = m.options.vdwModifier == InteractionModifier::PotentialShift;
 #pragma omp parallel for num_threads(m.numThreads) schedule(dynamic, 1)
     for (int b = 0; b < kNumBlocks; ++b) {
         float* fx = m.blockForces.data() + static_cast<std::size_t>(b) * 3 * numSlots;
@@ -265,19 +318,7 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
         r = cpu::BlockResult{};
         const int i0 = m.blockStart[static_cast<std::size_t>(b)];
         const int i1 = m.blockStart[static_cast<std::size_t>(b) + 1];
-        using nonbonded::CoulombKind;
-        if (computeEnergy) {
-            if (ewald) {
-                ljShift ? cpu::clusterKernel<CoulombKind::EwaldReal, true, true>(m.data, m.list, i0, i1, fx, fy, fz, r)
-                        : cpu::clusterKernel<CoulombKind::EwaldReal, false, true>(m.data, m.list, i0, i1, fx, fy, fz, r);
-            } else {
-                ljShift ? cpu::clusterKernel<CoulombKind::ReactionField, true, true>(m.data, m.list, i0, i1, fx, fy, fz, r)
-                        : cpu::clusterKernel<CoulombKind::ReactionField, false, true>(m.data, m.list, i0, i1, fx, fy, fz, r);
-            }
-        } else {
-            ewald ? cpu::clusterKernel<CoulombKind::EwaldReal, false, false>(m.data, m.list, i0, i1, fx, fy, fz, r)
-                  : cpu::clusterKernel<CoulombKind::ReactionField, false, false>(m.data, m.list, i0, i1, fx, fy, fz, r);
-        }
+        m.runKernel(computeEnergy, i0, i1, fx, fy, fz, r);
     }
 
     // Reduce the block buffers in block order, in fixed chunks of slots; the virial comes from the
