@@ -236,7 +236,15 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
                     if (gx * gx + gy * gy >= rlist2) {
                         continue;
                     }
-                    for (int cj = cjFirst; cj < cjLast; ++cj) {
+                    // Clusters of a column are sorted by z (both bounds non-decreasing): only
+                    // a contiguous run can come within rlist of the shifted i-cluster.
+                    const auto firstInReach = std::partition_point(
+                        boundsHi_.begin() + cjFirst, boundsHi_.begin() + cjLast,
+                        [&](const Vec3& h) { return h.z <= lo.z - rlist_; });
+                    for (int cj = static_cast<int>(firstInReach - boundsHi_.begin()); cj < cjLast; ++cj) {
+                        if (boundsLo_[static_cast<std::size_t>(cj)].z >= hi.z + rlist_) {
+                            break;
+                        }
                         // A cluster with its own image: only one of the shifts s and -s.
                         if (cj == ci && shift < kCentralShift) {
                             continue;
@@ -247,32 +255,24 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
                         }
                         const std::size_t jFirst = static_cast<std::size_t>(cj) * kC;
                         const bool diagonal = cj == ci && shift == kCentralShift;
-                        std::uint32_t interact = 0, excluded = 0;
-                        bool within = false;
-                        for (int a = 0; a < kC; ++a) {
-                            const int atomA = slotAtoms_[iFirst + static_cast<std::size_t>(a)];
-                            if (atomA < 0) {
-                                continue;
-                            }
-                            const Vec3 xa = slotPositions_[iFirst + static_cast<std::size_t>(a)] + s;
-                            for (int b = diagonal ? a + 1 : 0; b < kC; ++b) {
-                                const int atomB = slotAtoms_[jFirst + static_cast<std::size_t>(b)];
-                                if (atomB < 0) {
-                                    continue;
-                                }
-                                within = within || norm2(xa - slotPositions_[jFirst + static_cast<std::size_t>(b)]) < rlist2;
-                                const std::uint32_t bit = 1u << (a * kC + b);
-                                if ((excludedBy[static_cast<std::size_t>(atomB)] >> a) & 1u) {
-                                    excluded |= bit;
-                                } else {
-                                    interact |= bit;
-                                }
+                        if (!anyPairWithin(iFirst, jFirst, s, rlist2)) {
+                            continue;
+                        }
+                        const std::uint32_t exists = existsMask(iFirst, jFirst, diagonal);
+                        if (exists == 0) {
+                            continue; // a one-atom cluster with itself
+                        }
+                        std::uint32_t excluded = 0;
+                        for (int b = 0; b < kC; ++b) {
+                            const int atomB = slotAtoms_[jFirst + static_cast<std::size_t>(b)];
+                            const std::uint32_t by = atomB >= 0 ? excludedBy[static_cast<std::size_t>(atomB)] : 0u;
+                            for (int a = 0; by != 0 && a < kC; ++a) {
+                                excluded |= ((by >> a) & 1u) << (a * kC + b);
                             }
                         }
-                        if (within) {
-                            jOut.push_back(JEntry{cj, static_cast<std::uint16_t>(interact),
-                                                  static_cast<std::uint16_t>(excluded)});
-                        }
+                        excluded &= exists;
+                        jOut.push_back(JEntry{cj, static_cast<std::uint16_t>(exists & ~excluded),
+                                              static_cast<std::uint16_t>(excluded)});
                     }
                 }
             }
@@ -291,6 +291,36 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
             }
         }
     }
+}
+
+bool ClusterPairList::anyPairWithin(std::size_t iFirst, std::size_t jFirst, const Vec3& shift, double rlist2) const
+{
+    // Padding slots repeat their cluster's first atom, so they never add a pair of their own.
+    for (std::size_t a = iFirst; a < iFirst + kC; ++a) {
+        const Vec3 xa = slotPositions_[a] + shift;
+        for (std::size_t b = jFirst; b < jFirst + kC; ++b) {
+            if (norm2(xa - slotPositions_[b]) < rlist2) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+std::uint32_t ClusterPairList::existsMask(std::size_t iFirst, std::size_t jFirst, bool diagonal) const
+{
+    std::uint32_t mask = 0;
+    for (int a = 0; a < kC; ++a) {
+        if (slotAtoms_[iFirst + static_cast<std::size_t>(a)] < 0) {
+            continue;
+        }
+        for (int b = diagonal ? a + 1 : 0; b < kC; ++b) {
+            if (slotAtoms_[jFirst + static_cast<std::size_t>(b)] >= 0) {
+                mask |= 1u << (a * kC + b);
+            }
+        }
+    }
+    return mask;
 }
 
 bool ClusterPairList::needsRebuild(std::span<const Vec3> positions, double maxDisplacement) const

@@ -63,6 +63,8 @@ private:
     void sortIntoClusters(std::span<const Vec3> positions);
     void searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
                      std::vector<JEntry>& jOut) const;
+    bool anyPairWithin(std::size_t iFirst, std::size_t jFirst, const Vec3& shift, double rlist2) const;
+    std::uint32_t existsMask(std::size_t iFirst, std::size_t jFirst, bool diagonal) const;
 
     Box box_;
     double rlist_ = 0;
