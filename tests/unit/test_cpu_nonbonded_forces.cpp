@@ -118,6 +118,16 @@ TEST(CpuNonbonded, Ala2SolvatedPotentialSwitchEwaldMatchesReference)
     compareWithReference(in, 0.1);
 }
 
+TEST(CpuNonbonded, Ala2SolvatedShorterLjCutoffThanCoulombMatchesReference)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = load("ala2_solvated", "energy.mdp");
+    in.mdp.nonbonded.rvdw = 0.8;
+    in.mdp.nonbonded.vdwModifier = InteractionModifier::PotentialShift;
+    in.mdp.nonbonded.coulombModifier = InteractionModifier::PotentialShift;
+    compareWithReference(in, 0.05);
+}
+
 TEST(CpuNonbonded, DhfrEwaldRealSpaceMatchesReference)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();

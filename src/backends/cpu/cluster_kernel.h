@@ -61,6 +61,22 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
     const Float16 six = set1(6.0f);
     const Float16 twelve = set1(12.0f);
     const Float16 minR2 = set1(1e-10f); // keeps padding/self lanes finite before they are masked out
+    // Constants and arrays in locals: the force stores below could otherwise alias them.
+    const Float16 shift6 = set1(d.shift6), shift12 = set1(d.shift12);
+    const Float16 kRf = set1(d.kRf), cRf = set1(d.cRf);
+    const Float16 beta = set1(d.beta), ewaldShift = set1(d.ewaldShift);
+    const Float16 gaussFactor = set1(static_cast<float>(nonbonded::kTwoOverSqrtPi) * d.beta);
+    const Float16 rSwitch = set1(d.rSwitch);
+    const Float16 fsA6 = set1(d.fsA6), fsB6 = set1(d.fsB6), fsC6 = set1(d.fsC6);
+    const Float16 fsA12 = set1(d.fsA12), fsB12 = set1(d.fsB12), fsC12 = set1(d.fsC12);
+    const Float16 sw3 = set1(d.sw3), sw4 = set1(d.sw4), sw5 = set1(d.sw5);
+    const float* const xs = d.x.data();
+    const float* const ys = d.y.data();
+    const float* const zs = d.z.data();
+    const float* const charges = d.charge.data();
+    const std::int32_t* const types = d.type.data();
+    const float* const c6Table = d.c6.data();
+    const float* const c12Table = d.c12.data();
     DoubleAccumulator energyLj, energyCoulomb;
 
     alignas(64) float lane[3][16];
@@ -86,9 +102,9 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
         for (int je = entry.jBegin; je < entry.jEnd; ++je) {
             const ClusterPairList::JEntry& jEntry = jEntries[static_cast<std::size_t>(je)];
             const std::size_t jFirst = static_cast<std::size_t>(jEntry.cluster) * kC;
-            const Float16 dx = xi - loadRepeat4(&d.x[jFirst]);
-            const Float16 dy = yi - loadRepeat4(&d.y[jFirst]);
-            const Float16 dz = zi - loadRepeat4(&d.z[jFirst]);
+            const Float16 dx = xi - loadRepeat4(xs + jFirst);
+            const Float16 dy = yi - loadRepeat4(ys + jFirst);
+            const Float16 dz = zi - loadRepeat4(zs + jFirst);
             const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
             const Mask16 inside = r2 < rc2;
             const Mask16 interact = maskFromBits(jEntry.interact) && inside;
@@ -103,9 +119,9 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
 
             // Lennard-Jones.
             const Mask16 ljMask = interact && (r2 < rvdw2);
-            const Int16 index = rowI + loadRepeat4(&d.type[jFirst]);
-            const Float16 c6 = gather(d.c6.data(), index);
-            const Float16 c12 = gather(d.c12.data(), index);
+            const Int16 index = rowI + loadRepeat4(types + jFirst);
+            const Float16 c6 = gather(c6Table, index);
+            const Float16 c12 = gather(c12Table, index);
             const Float16 rinv6 = rinv2 * rinv2 * rinv2;
             const Float16 vlj6 = c6 * rinv6;
             const Float16 vlj12 = c12 * rinv6 * rinv6;
@@ -115,35 +131,35 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
                 if constexpr (kEnergy) {
                     Float16 v = vlj12 - vlj6;
                     if constexpr (kLj == LjKind::PotentialShift) {
-                        v = v - fnma(c6, set1(d.shift6), c12 * set1(d.shift12));
+                        v = v - fnma(c6, shift6, c12 * shift12);
                     }
                     energyLj.add(selectOrZero(ljMask, v));
                 }
             } else {
                 const Float16 r = r2s * rinv;
-                const Float16 t = max(r - set1(d.rSwitch), zero());
+                const Float16 t = max(r - rSwitch, zero());
                 const Float16 t2 = t * t;
                 const Float16 t3 = t2 * t;
                 if constexpr (kLj == LjKind::ForceSwitch) {
                     // F_p = p r^-(p+1) + A t^2 + B t^3; Phi_p = r^-p - A/3 t^3 - B/4 t^4 - C.
-                    const Float16 f6 = fma(six * rinv6, rinv, fma(set1(d.fsA6), t2, set1(d.fsB6) * t3));
+                    const Float16 f6 = fma(six * rinv6, rinv, fma(fsA6, t2, fsB6 * t3));
                     const Float16 f12 =
-                        fma(twelve * rinv6 * rinv6, rinv, fma(set1(d.fsA12), t2, set1(d.fsB12) * t3));
+                        fma(twelve * rinv6 * rinv6, rinv, fma(fsA12, t2, fsB12 * t3));
                     fOverR = selectOrZero(ljMask, fnma(c6, f6, c12 * f12) * rinv);
                     if constexpr (kEnergy) {
                         const Float16 third = set1(1.0f / 3.0f), quarter = set1(0.25f);
-                        const Float16 phi6 = rinv6 - fma(set1(d.fsA6) * third, t3,
-                                                         fma(set1(d.fsB6) * quarter, t3 * t, set1(d.fsC6)));
-                        const Float16 phi12 = rinv6 * rinv6 - fma(set1(d.fsA12) * third, t3,
-                                                                  fma(set1(d.fsB12) * quarter, t3 * t, set1(d.fsC12)));
+                        const Float16 phi6 = rinv6 - fma(fsA6 * third, t3,
+                                                         fma(fsB6 * quarter, t3 * t, fsC6));
+                        const Float16 phi12 = rinv6 * rinv6 - fma(fsA12 * third, t3,
+                                                                  fma(fsB12 * quarter, t3 * t, fsC12));
                         energyLj.add(selectOrZero(ljMask, fnma(c6, phi6, c12 * phi12)));
                     }
                 } else {
                     // V S with S = 1 + sw3 t^3 + sw4 t^4 + sw5 t^5; F = F_plain S - V dS/dr.
                     const Float16 v = vlj12 - vlj6;
                     const Float16 fr = fnma(six, vlj6, twelve * vlj12);
-                    const Float16 sw = fma(fma(fma(set1(d.sw5), t, set1(d.sw4)), t, set1(d.sw3)), t3, set1(1.0f));
-                    const Float16 dsw = fma(fma(set1(5.0f * d.sw5), t, set1(4.0f * d.sw4)), t, set1(3.0f * d.sw3)) * t2;
+                    const Float16 sw = fma(fma(fma(sw5, t, sw4), t, sw3), t3, set1(1.0f));
+                    const Float16 dsw = fma(fma(set1(5.0f) * sw5, t, set1(4.0f) * sw4), t, set1(3.0f) * sw3) * t2;
                     fOverR = selectOrZero(ljMask, fnma(v * dsw, rinv, fr * sw * rinv2));
                     if constexpr (kEnergy) {
                         energyLj.add(selectOrZero(ljMask, v * sw));
@@ -152,25 +168,23 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
             }
 
             // Coulomb.
-            const Float16 qq = qi * loadRepeat4(&d.charge[jFirst]);
+            const Float16 qq = qi * loadRepeat4(charges + jFirst);
             if constexpr (kCoulomb == nonbonded::CoulombKind::ReactionField) {
                 const Float16 rinvM = selectOrZero(interact, rinv);
-                const Float16 kRf = set1(d.kRf);
                 fOverR = fOverR + selectOrZero(any, qq * fnma(set1(2.0f), kRf, rinvM * rinv2));
                 if constexpr (kEnergy) {
-                    energyCoulomb.add(selectOrZero(any, qq * (fma(kRf, r2, rinvM) - set1(d.cRf))));
+                    energyCoulomb.add(selectOrZero(any, qq * (fma(kRf, r2, rinvM) - cRf)));
                 }
             } else {
-                const Float16 beta = set1(d.beta);
                 const Float16 z = beta * r2s * rinv;
                 const Float16 expMinusZ2 = simd::exp(set1(0.0f) - z * z);
                 const Float16 erfcZ = simd::erfc(z, expMinusZ2);
                 const Float16 e = blend(interact, erfcZ, erfcZ - set1(1.0f));
                 const Float16 eOverR = e * rinv;
-                const Float16 gauss = set1(static_cast<float>(nonbonded::kTwoOverSqrtPi)) * beta * expMinusZ2;
+                const Float16 gauss = gaussFactor * expMinusZ2;
                 fOverR = fOverR + selectOrZero(any, qq * (eOverR + gauss) * rinv2);
                 if constexpr (kEnergy) {
-                    const Float16 shift = selectOrZero(interact, set1(d.ewaldShift));
+                    const Float16 shift = selectOrZero(interact, ewaldShift);
                     energyCoulomb.add(selectOrZero(any, qq * (eOverR - shift)));
                 }
             }
