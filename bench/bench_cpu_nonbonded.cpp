@@ -29,7 +29,8 @@ const SimulationInputs* dhfrInputs()
 
 constexpr double kBuffer = 0.1;
 
-void kernel(benchmark::State& state, bool energy, bool reactionField = false)
+// innerBuffer > 0: the list pruned (GROMACS dynamic pruning) to rc + innerBuffer first.
+void kernel(benchmark::State& state, bool energy, bool reactionField = false, double innerBuffer = -1)
 {
     const SimulationInputs* in = dhfrInputs();
     if (in == nullptr) {
@@ -42,6 +43,9 @@ void kernel(benchmark::State& state, bool energy, bool reactionField = false)
     }
     CpuNonbonded nb(in->system, options, in->state.box, kBuffer, static_cast<int>(state.range(0)));
     nb.buildPairList(in->state.positions, in->state.box);
+    if (innerBuffer >= 0) {
+        nb.pruneList(in->state.positions, innerBuffer);
+    }
     ForceOutput out;
     out.reset(in->system.numAtoms());
     for (auto _ : state) {
@@ -53,6 +57,24 @@ void kernel(benchmark::State& state, bool energy, bool reactionField = false)
 
 void BM_CpuNonbondedKernelEnergy(benchmark::State& state) { kernel(state, true); }
 void BM_CpuNonbondedKernelForceOnly(benchmark::State& state) { kernel(state, false); }
+void BM_CpuNonbondedKernelEnergyPruned(benchmark::State& state) { kernel(state, true, false, 0.03); }
+
+void BM_CpuNonbondedPrune(benchmark::State& state)
+{
+    const SimulationInputs* in = dhfrInputs();
+    if (in == nullptr) {
+        state.SkipWithError("shared/benchmarks/dhfr not found");
+        return;
+    }
+    CpuNonbonded nb(in->system, in->mdp.nonbonded, in->state.box, kBuffer, static_cast<int>(state.range(0)));
+    nb.buildPairList(in->state.positions, in->state.box);
+    for (auto _ : state) {
+        nb.pruneList(in->state.positions, 0.03);
+        benchmark::ClobberMemory();
+    }
+    state.counters["clusterPairs"] = static_cast<double>(nb.numClusterPairs());
+}
+
 // Same pairs with reaction field instead of Ewald: shows what the erfc/exp evaluation costs.
 void BM_CpuNonbondedKernelEnergyReactionField(benchmark::State& state) { kernel(state, true, true); }
 
@@ -91,5 +113,7 @@ void BM_ReferenceNonbonded(benchmark::State& state)
 BENCHMARK(BM_CpuNonbondedKernelEnergy)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CpuNonbondedKernelForceOnly)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CpuNonbondedKernelEnergyReactionField)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CpuNonbondedKernelEnergyPruned)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CpuNonbondedPrune)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CpuNonbondedPairSearch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ReferenceNonbonded)->Unit(benchmark::kMillisecond)->UseRealTime();

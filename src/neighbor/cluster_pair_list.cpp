@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "proteinmd/core/error.h"
+#include "proteinmd/simd/simd_float16.h"
 
 namespace proteinmd {
 
@@ -79,6 +80,9 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
         searchRange(system, bound(t), bound(t + 1), iParts[static_cast<std::size_t>(t)],
                     jParts[static_cast<std::size_t>(t)]);
     }
+    pruned_ = false;
+    prunedI_.clear();
+    prunedJ_.clear();
     iEntries_.clear();
     jEntries_.clear();
     for (int t = 0; t < numChunks; ++t) {
@@ -291,6 +295,68 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
             }
         }
     }
+}
+
+void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, std::span<const float> z,
+                            double rPrune, int numThreads)
+{
+    using namespace simd;
+    const std::size_t numSlots = slotAtoms_.size();
+    if (x.size() != numSlots || y.size() != numSlots || z.size() != numSlots) {
+        throw SetupError(fmt::format("cluster pair list: prune got {} positions for {} slots", x.size(), numSlots));
+    }
+    const Float16 rPrune2 = set1(static_cast<float>(rPrune * rPrune));
+    // Contiguous chunks of i-entries joined in order: the result does not depend on numThreads.
+    const int numChunks = std::max(1, numThreads);
+    std::vector<std::vector<IEntry>> iParts(static_cast<std::size_t>(numChunks));
+    std::vector<std::vector<JEntry>> jParts(static_cast<std::size_t>(numChunks));
+    const std::size_t numI = iEntries_.size();
+#pragma omp parallel for num_threads(numChunks) schedule(static, 1)
+    for (int t = 0; t < numChunks; ++t) {
+        auto& iOut = iParts[static_cast<std::size_t>(t)];
+        auto& jOut = jParts[static_cast<std::size_t>(t)];
+        alignas(64) float lane[3][16];
+        for (std::size_t e = numI * static_cast<std::size_t>(t) / static_cast<std::size_t>(numChunks);
+             e < numI * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(numChunks); ++e) {
+            const IEntry& entry = iEntries_[e];
+            const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
+            const Vec3& s = shiftVectors_[static_cast<std::size_t>(entry.shift)];
+            for (std::size_t l = 0; l < 16; ++l) {
+                lane[0][l] = x[iFirst + l / kC] + static_cast<float>(s.x);
+                lane[1][l] = y[iFirst + l / kC] + static_cast<float>(s.y);
+                lane[2][l] = z[iFirst + l / kC] + static_cast<float>(s.z);
+            }
+            const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
+            const int jBegin = static_cast<int>(jOut.size());
+            for (int je = entry.jBegin; je < entry.jEnd; ++je) {
+                const JEntry& j = jEntries_[static_cast<std::size_t>(je)];
+                const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
+                const Float16 dx = xi - loadRepeat4(&x[jFirst]);
+                const Float16 dy = yi - loadRepeat4(&y[jFirst]);
+                const Float16 dz = zi - loadRepeat4(&z[jFirst]);
+                const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
+                if (anyTrue((r2 < rPrune2) && maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded)))) {
+                    jOut.push_back(j);
+                }
+            }
+            if (static_cast<int>(jOut.size()) > jBegin) {
+                iOut.push_back(IEntry{entry.cluster, entry.shift, jBegin, static_cast<int>(jOut.size())});
+            }
+        }
+    }
+    prunedI_.clear();
+    prunedJ_.clear();
+    for (int t = 0; t < numChunks; ++t) {
+        const int offset = static_cast<int>(prunedJ_.size());
+        for (IEntry e : iParts[static_cast<std::size_t>(t)]) {
+            e.jBegin += offset;
+            e.jEnd += offset;
+            prunedI_.push_back(e);
+        }
+        prunedJ_.insert(prunedJ_.end(), jParts[static_cast<std::size_t>(t)].begin(),
+                        jParts[static_cast<std::size_t>(t)].end());
+    }
+    pruned_ = true;
 }
 
 bool ClusterPairList::anyPairWithin(std::size_t iFirst, std::size_t jFirst, const Vec3& shift, double rlist2) const

@@ -44,6 +44,15 @@ public:
     // !usable(box, rlist) or the sizes disagree with the System.
     void build(const System& system, std::span<const Vec3> positions, const Box& box, double rlist, int numThreads);
 
+    // Dynamic pruning (GROMACS's rolling prune): keeps the cluster pairs of the built list with an
+    // atom pair closer than rPrune at the given slot positions (list frame, as the kernels use
+    // them); iEntries()/jEntries() return that shorter list until the next build or prune. Valid
+    // while no atom moves more than (rPrune - cut-off) / 2 from these positions.
+    void prune(std::span<const float> x, std::span<const float> y, std::span<const float> z, double rPrune,
+               int numThreads);
+    bool isPruned() const { return pruned_; }
+    std::size_t numBuiltClusterPairs() const { return jEntries_.size(); }
+
     // True when any atom moved more than maxDisplacement (nm) since the last build (or none yet).
     bool needsRebuild(std::span<const Vec3> positions, double maxDisplacement) const;
 
@@ -54,8 +63,8 @@ public:
     std::span<const int> slotAtoms() const { return slotAtoms_; }
     // What to add to an atom's position to get its position in the list's frame (its wrap at build).
     std::span<const Vec3> slotOffsets() const { return slotOffsets_; }
-    std::span<const IEntry> iEntries() const { return iEntries_; }
-    std::span<const JEntry> jEntries() const { return jEntries_; }
+    std::span<const IEntry> iEntries() const { return pruned_ ? prunedI_ : iEntries_; }
+    std::span<const JEntry> jEntries() const { return pruned_ ? prunedJ_ : jEntries_; }
     // Shift vector of each shift index: added to the i-cluster's positions.
     const std::array<Vec3, kNumShifts>& shiftVectors() const { return shiftVectors_; }
 
@@ -80,6 +89,9 @@ private:
     std::vector<Vec3> buildPositions_;       // positions passed to the last build
     std::vector<IEntry> iEntries_;
     std::vector<JEntry> jEntries_;
+    bool pruned_ = false;
+    std::vector<IEntry> prunedI_;
+    std::vector<JEntry> prunedJ_;
     std::array<Vec3, kNumShifts> shiftVectors_{};
 };
 

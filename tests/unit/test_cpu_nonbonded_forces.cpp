@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <random>
 #include <string>
 
 #include <fmt/format.h>
@@ -132,6 +133,41 @@ TEST(CpuNonbonded, DhfrEwaldRealSpaceMatchesReference)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
     compareWithReference(load("dhfr", "energy.mdp"), 0.1);
+}
+
+TEST(CpuNonbonded, PrunedListStillMatchesReferenceAfterSmallMoves)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = load("ala2_solvated", "energy.mdp");
+    const double buffer = 0.1, innerBuffer = 0.04;
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, buffer, 2);
+    nb.buildPairList(in.state.positions, in.state.box);
+    const long long full = nb.numClusterPairs();
+    // Two random moves of just under innerBuffer / 2 each: the first before pruning (still within the
+    // outer buffer), the second after it.
+    std::mt19937 rng(11);
+    std::normal_distribution<double> gauss;
+    auto move = [&](std::vector<Vec3>& x) {
+        for (Vec3& xi : x) {
+            const Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
+            xi += dir * (0.499 * innerBuffer / norm(dir));
+        }
+    };
+    move(in.state.positions);
+    nb.pruneList(in.state.positions, innerBuffer);
+    EXPECT_LT(nb.numClusterPairs(), full);
+    move(in.state.positions);
+    EXPECT_FALSE(nb.needsRebuild(in.state.positions));
+
+    ForceOutput fast, ref;
+    fast.reset(in.system.numAtoms());
+    ref.reset(in.system.numAtoms());
+    nb.compute(in.state.positions, in.state.box, fast);
+    addNonbondedForcesReference(in.system, in.mdp.nonbonded, in.state.positions, in.state.box, ref);
+    for (EnergyTerm t : {EnergyTerm::LjSr, EnergyTerm::CoulombSr}) {
+        EXPECT_NEAR(fast.energies[t], ref.energies[t], 1e-6 * std::abs(ref.energies[t])) << energyTermKey(t);
+    }
+    EXPECT_LT(relativeRms(fast.forces, ref.forces), 1e-5);
 }
 
 TEST(CpuNonbonded, OneAndTwoThreadsAreBitIdentical)

@@ -37,6 +37,12 @@ public:
     // Sorts atoms into clusters and searches the pair list (no-op on the reference fallback).
     void buildPairList(std::span<const Vec3> positions, const Box& box);
 
+    // Dynamic pruning (GROMACS's nstlistPrune): shortens the list to the cluster pairs with an atom
+    // pair within rcoulomb + innerBuffer at these positions; compute() uses the pruned list until
+    // the next buildPairList() or pruneList(). The caller prunes again (or rebuilds) before any atom
+    // moves more than innerBuffer / 2 from these positions. No-op on the reference fallback.
+    void pruneList(std::span<const Vec3> positions, double innerBuffer);
+
     // True when the list must be rebuilt before compute(): never built, or some atom moved more
     // than half the buffer since the last build (then a pair within the cut-off may be missing).
     bool needsRebuild(std::span<const Vec3> positions) const;
@@ -50,7 +56,7 @@ public:
     bool usesFastPath() const;
     double rlist() const;
     int numThreads() const;
-    // Cluster pairs in the current list (0 on the fallback); for benchmarks and diagnostics.
+    // Cluster pairs in the current (possibly pruned) list (0 on the fallback); for benchmarks and diagnostics.
     long long numClusterPairs() const;
 
 private:

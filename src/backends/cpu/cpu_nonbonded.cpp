@@ -258,6 +258,23 @@ void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* fx, float
     }
 }
 
+void CpuNonbonded::pruneList(std::span<const Vec3> positions, double innerBuffer)
+{
+    Impl& m = *impl_;
+    if (!m.fast || !m.built) {
+        return;
+    }
+    if (!(innerBuffer >= 0)) {
+        throw SetupError(fmt::format("CpuNonbonded: the pruning buffer must be >= 0 nm, got {}", innerBuffer));
+    }
+    if (positions.size() != static_cast<std::size_t>(m.system.numAtoms())) {
+        throw SetupError(fmt::format("CpuNonbonded: {} positions for {} atoms", positions.size(), m.system.numAtoms()));
+    }
+    m.refreshSlots(positions);
+    m.list.prune(m.data.x, m.data.y, m.data.z, m.options.rcoulomb + innerBuffer, m.numThreads);
+    m.splitBlocks();
+}
+
 bool CpuNonbonded::needsRebuild(std::span<const Vec3> positions) const
 {
     const Impl& m = *impl_;
