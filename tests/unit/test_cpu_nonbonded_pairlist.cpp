@@ -11,6 +11,7 @@
 #include "backends/reference/pair_iteration.h"
 #include "neighbor/cluster_pair_list.h"
 #include "proteinmd/backends/cpu_nonbonded.h"
+#include "proteinmd/core/error.h"
 #include "proteinmd/io/simulation_inputs.h"
 #include "test_support/test_paths.h"
 
@@ -156,4 +157,20 @@ TEST(ClusterPairList, RefusesTriclinicBoxes)
     const Box box = Box::triclinic(Vec3{4, 0, 0}, Vec3{1, 4, 0}, Vec3{0, 0, 4});
     EXPECT_FALSE(ClusterPairList::usable(box, 1.0));
     EXPECT_THROW(list.build(system, {}, box, 1.0, 1), SetupError);
+}
+
+TEST(CpuNonbondedPairList, UpdateRebuildsEveryNstlistStepsOrWhenAtomsMovedTooFar)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, 0.1, 1);
+    std::vector<Vec3> x = in.state.positions;
+    EXPECT_TRUE(nb.updatePairList(x, in.state.box, 0, 10));
+    x[3].y += 0.01;
+    EXPECT_FALSE(nb.updatePairList(x, in.state.box, 1, 10));
+    EXPECT_TRUE(nb.updatePairList(x, in.state.box, 10, 10));
+    x[3].y += 0.06; // more than half the buffer since the rebuild at step 10
+    EXPECT_TRUE(nb.updatePairList(x, in.state.box, 11, 10));
+    EXPECT_FALSE(nb.updatePairList(x, in.state.box, 12, 10));
+    EXPECT_THROW(nb.updatePairList(x, in.state.box, 13, 0), SetupError);
 }

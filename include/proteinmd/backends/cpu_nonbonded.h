@@ -37,6 +37,11 @@ public:
     // Sorts atoms into clusters and searches the pair list (no-op on the reference fallback).
     void buildPairList(std::span<const Vec3> positions, const Box& box);
 
+    // For an MD loop with GROMACS's nstlist (>= 1): rebuilds at steps that are multiples of nstlist,
+    // and at any other step where needsRebuild(positions) or the box changed, so the list is never
+    // stale. Returns true when it rebuilt.
+    bool updatePairList(std::span<const Vec3> positions, const Box& box, long long step, int nstlist);
+
     // Dynamic pruning (GROMACS's nstlistPrune): shortens the list to the cluster pairs with an atom
     // pair within rcoulomb + innerBuffer at these positions; compute() uses the pruned list until
     // the next buildPairList() or pruneList(). The caller prunes again (or rebuilds) before any atom

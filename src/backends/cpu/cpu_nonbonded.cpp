@@ -258,6 +258,25 @@ void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* fx, float
     }
 }
 
+bool CpuNonbonded::updatePairList(std::span<const Vec3> positions, const Box& box, long long step, int nstlist)
+{
+    if (nstlist < 1) {
+        throw SetupError(fmt::format("CpuNonbonded: nstlist must be >= 1, got {}", nstlist));
+    }
+    const Impl& m = *impl_;
+    if (!m.fast) {
+        return false;
+    }
+    const bool boxChanged = m.built && !(box.vectors()[0] == m.list.box().vectors()[0] &&
+                                         box.vectors()[1] == m.list.box().vectors()[1] &&
+                                         box.vectors()[2] == m.list.box().vectors()[2]);
+    if (step % nstlist == 0 || boxChanged || needsRebuild(positions)) {
+        buildPairList(positions, box);
+        return true;
+    }
+    return false;
+}
+
 void CpuNonbonded::pruneList(std::span<const Vec3> positions, double innerBuffer)
 {
     Impl& m = *impl_;
