@@ -12,6 +12,7 @@
 
 #include "proteinmd/backends/cpu_nonbonded.h"
 #include "proteinmd/backends/reference_nonbonded.h"
+#include "proteinmd/core/error.h"
 #include "proteinmd/io/simulation_inputs.h"
 #include "test_support/test_paths.h"
 
@@ -168,6 +169,40 @@ TEST(CpuNonbonded, PrunedListStillMatchesReferenceAfterSmallMoves)
         EXPECT_NEAR(fast.energies[t], ref.energies[t], 1e-6 * std::abs(ref.energies[t])) << energyTermKey(t);
     }
     EXPECT_LT(relativeRms(fast.forces, ref.forces), 1e-5);
+}
+
+TEST(CpuNonbonded, StaleListIsRebuiltByComputeAfterLargeMoves)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = load("ala2_solvated", "energy_rf.mdp");
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, 0.02, 1);
+    nb.buildPairList(in.state.positions, in.state.box);
+    nb.pruneList(in.state.positions, 0.01);
+    // Every atom moves 0.05 nm: far beyond half of both buffers.
+    for (std::size_t i = 0; i < in.state.positions.size(); ++i) {
+        in.state.positions[i] += Vec3{i % 2 ? 0.03 : -0.03, 0.04, i % 3 ? 0.0 : 0.01};
+    }
+    ForceOutput fast, ref;
+    fast.reset(in.system.numAtoms());
+    ref.reset(in.system.numAtoms());
+    nb.compute(in.state.positions, in.state.box, fast);
+    addNonbondedForcesReference(in.system, in.mdp.nonbonded, in.state.positions, in.state.box, ref);
+    for (EnergyTerm t : {EnergyTerm::LjSr, EnergyTerm::CoulombSr}) {
+        EXPECT_NEAR(fast.energies[t], ref.energies[t], 1e-6 * std::abs(ref.energies[t])) << energyTermKey(t);
+    }
+    EXPECT_LT(relativeRms(fast.forces, ref.forces), 1e-5);
+}
+
+TEST(CpuNonbonded, RefusesNonFinitePositions)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = load("ala2_solvated", "energy_rf.mdp");
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, 0.1, 1);
+    nb.buildPairList(in.state.positions, in.state.box);
+    in.state.positions[7].y = std::nan("");
+    ForceOutput out;
+    out.reset(in.system.numAtoms());
+    EXPECT_THROW(nb.compute(in.state.positions, in.state.box, out), SetupError);
 }
 
 TEST(CpuNonbonded, OneAndTwoThreadsAreBitIdentical)

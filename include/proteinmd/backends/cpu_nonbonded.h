@@ -44,8 +44,8 @@ public:
 
     // Dynamic pruning (GROMACS's nstlistPrune): shortens the list to the cluster pairs with an atom
     // pair within rcoulomb + innerBuffer at these positions; compute() uses the pruned list until
-    // the next buildPairList() or pruneList(). The caller prunes again (or rebuilds) before any atom
-    // moves more than innerBuffer / 2 from these positions. No-op on the reference fallback.
+    // the next buildPairList() or pruneList() (compute() re-prunes by itself once an atom moved more
+    // than innerBuffer / 2 from these positions). No-op on the reference fallback.
     void pruneList(std::span<const Vec3> positions, double innerBuffer);
 
     // True when the list must be rebuilt before compute(): never built, or some atom moved more
@@ -54,8 +54,11 @@ public:
 
     // ADDS LjSr, CoulombSr (and DispersionCorrection if requested) energies, forces and virial to
     // out (out.forces must hold one entry per atom). With computeEnergy = false only forces and
-    // virial are added (energy terms untouched). Uses the current list; it is built first if there
-    // is none or the box differs from the one it was built for.
+    // virial are added (energy terms untouched). The list is (re)built first if there is none, the
+    // box differs from the one it was built for, or needsRebuild(positions); a pruned list is
+    // re-pruned if an atom moved more than half the inner buffer since pruning. So results never
+    // miss a pair; buildPairList/updatePairList/pruneList only decide when the work is done.
+    // Throws SetupError for non-finite positions or wrong array sizes.
     void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true);
 
     bool usesFastPath() const;

@@ -30,6 +30,9 @@ struct CpuNonbonded::Impl {
     NonbondedOptions options;
     double buffer = 0;
     int numThreads = 1;
+    // Positions and inner buffer of the last pruneList(), to re-prune when atoms moved too far.
+    std::vector<Vec3> prunePositions;
+    double innerBuffer = 0;
     bool fast = false;
     nonbonded::CoulombConstants coulomb;
     double selfEnergy = 0;
@@ -291,6 +294,8 @@ void CpuNonbonded::pruneList(std::span<const Vec3> positions, double innerBuffer
     }
     m.refreshSlots(positions);
     m.list.prune(m.data.x, m.data.y, m.data.z, m.options.rcoulomb + innerBuffer, m.numThreads);
+    m.prunePositions.assign(positions.begin(), positions.end());
+    m.innerBuffer = innerBuffer;
     m.splitBlocks();
 }
 
@@ -337,9 +342,26 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
         throw SetupError(fmt::format("CpuNonbonded: {} positions and {} forces for {} atoms", positions.size(),
                                      out.forces.size(), n));
     }
+    for (std::size_t i = 0; i < n; ++i) {
+        const Vec3& x = positions[i];
+        if (!std::isfinite(x.x) || !std::isfinite(x.y) || !std::isfinite(x.z)) {
+            throw SetupError(fmt::format("non-bonded (cpu): atom {} has a non-finite position ({}, {}, {})", i + 1,
+                                         x.x, x.y, x.z));
+        }
+    }
+    // A stale list would silently miss pairs, so it is rebuilt (or re-pruned) whenever an atom
+    // moved too far; the O(N) checks cost little next to the kernel.
     if (!m.built || !(box.vectors()[0] == m.list.box().vectors()[0] && box.vectors()[1] == m.list.box().vectors()[1] &&
-                      box.vectors()[2] == m.list.box().vectors()[2])) {
+                      box.vectors()[2] == m.list.box().vectors()[2]) ||
+        m.list.needsRebuild(positions, 0.5 * m.buffer)) {
         buildPairList(positions, box);
+    } else if (m.list.isPruned()) {
+        for (std::size_t i = 0; i < n; ++i) {
+            if (norm2(positions[i] - m.prunePositions[i]) > 0.25 * m.innerBuffer * m.innerBuffer) {
+                pruneList(positions, m.innerBuffer);
+                break;
+            }
+        }
     }
     m.refreshSlots(positions);
 
