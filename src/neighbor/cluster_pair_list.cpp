@@ -316,8 +316,13 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
         auto& iOut = iParts[static_cast<std::size_t>(t)];
         auto& jOut = jParts[static_cast<std::size_t>(t)];
         alignas(64) float lane[3][16];
-        for (std::size_t e = numI * static_cast<std::size_t>(t) / static_cast<std::size_t>(numChunks);
-             e < numI * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(numChunks); ++e) {
+        const std::size_t eBegin = numI * static_cast<std::size_t>(t) / static_cast<std::size_t>(numChunks);
+        const std::size_t eEnd = numI * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(numChunks);
+        if (eEnd > eBegin) {
+            jOut.reserve(static_cast<std::size_t>(iEntries_[eEnd - 1].jEnd - iEntries_[eBegin].jBegin));
+            iOut.reserve(eEnd - eBegin);
+        }
+        for (std::size_t e = eBegin; e < eEnd; ++e) {
             const IEntry& entry = iEntries_[e];
             const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
             const Vec3& s = shiftVectors_[static_cast<std::size_t>(entry.shift)];
