@@ -184,12 +184,28 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
         boundsLo_[static_cast<std::size_t>(ci)] = lo;
         boundsHi_[static_cast<std::size_t>(ci)] = hi;
     }
+    slotX_.resize(numSlots);
+    slotY_.resize(numSlots);
+    slotZ_.resize(numSlots);
+    for (std::size_t s = 0; s < numSlots; ++s) {
+        slotX_[s] = static_cast<float>(slotPositions_[s].x);
+        slotY_[s] = static_cast<float>(slotPositions_[s].y);
+        slotZ_[s] = static_cast<float>(slotPositions_[s].z);
+    }
+    occupancy_.assign(static_cast<std::size_t>(numClusters_), 0);
+    for (std::size_t s = 0; s < numSlots; ++s) {
+        if (slotAtoms_[s] >= 0) {
+            occupancy_[s / kC] = static_cast<std::uint8_t>(occupancy_[s / kC] | (1u << (s % kC)));
+        }
+    }
 }
 
 void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
                                   std::vector<JEntry>& jOut) const
 {
     const double rlist2 = rlist_ * rlist_;
+    // Checked in float with a relative margin far above its rounding, so no pair within rlist is lost.
+    const simd::Float16 rlist2Float = simd::set1(static_cast<float>(rlist2 * (1.0 + 1e-5)));
     // Bit a of excludedBy[atom]: the atom is excluded by i-slot a of the current i-cluster.
     std::vector<std::uint8_t> excludedBy(static_cast<std::size_t>(numAtoms_), 0);
     const bool haveExclusions = !system.exclusions.empty();
@@ -227,6 +243,14 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
                 continue;
             }
             const int jBegin = static_cast<int>(jOut.size());
+            // The shifted i-cluster in SIMD lanes (lane 4 a + b: i-slot a), for the distance check.
+            alignas(64) float lane[3][16];
+            for (std::size_t l = 0; l < 16; ++l) {
+                lane[0][l] = slotX_[iFirst + l / kC] + static_cast<float>(s.x);
+                lane[1][l] = slotY_[iFirst + l / kC] + static_cast<float>(s.y);
+                lane[2][l] = slotZ_[iFirst + l / kC] + static_cast<float>(s.z);
+            }
+            const simd::Float16 xi = simd::load(lane[0]), yi = simd::load(lane[1]), zi = simd::load(lane[2]);
             for (int cx = cLo[0]; cx <= cHi[0]; ++cx) {
                 for (int cy = cLo[1]; cy <= cHi[1]; ++cy) {
                     const int col = cx * columns_[1] + cy;
@@ -259,10 +283,16 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
                         }
                         const std::size_t jFirst = static_cast<std::size_t>(cj) * kC;
                         const bool diagonal = cj == ci && shift == kCentralShift;
-                        if (!anyPairWithin(iFirst, jFirst, s, rlist2)) {
+                        // Any atom pair within rlist? Padding slots repeat their cluster's first
+                        // atom, so they add no pair of their own.
+                        const simd::Float16 dx = xi - simd::loadRepeat4(&slotX_[jFirst]);
+                        const simd::Float16 dy = yi - simd::loadRepeat4(&slotY_[jFirst]);
+                        const simd::Float16 dz = zi - simd::loadRepeat4(&slotZ_[jFirst]);
+                        const simd::Float16 r2 = simd::fma(dx, dx, simd::fma(dy, dy, dz * dz));
+                        if (!simd::anyTrue(r2 < rlist2Float)) {
                             continue;
                         }
-                        const std::uint32_t exists = existsMask(iFirst, jFirst, diagonal);
+                        const std::uint32_t exists = existsMask(ci, cj, diagonal);
                         if (exists == 0) {
                             continue; // a one-atom cluster with itself
                         }
@@ -364,34 +394,19 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
     pruned_ = true;
 }
 
-bool ClusterPairList::anyPairWithin(std::size_t iFirst, std::size_t jFirst, const Vec3& shift, double rlist2) const
+std::uint32_t ClusterPairList::existsMask(int ci, int cj, bool diagonal) const
 {
-    // Padding slots repeat their cluster's first atom, so they never add a pair of their own.
-    for (std::size_t a = iFirst; a < iFirst + kC; ++a) {
-        const Vec3 xa = slotPositions_[a] + shift;
-        for (std::size_t b = jFirst; b < jFirst + kC; ++b) {
-            if (norm2(xa - slotPositions_[b]) < rlist2) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-std::uint32_t ClusterPairList::existsMask(std::size_t iFirst, std::size_t jFirst, bool diagonal) const
-{
+    const std::uint32_t occupiedI = occupancy_[static_cast<std::size_t>(ci)];
+    const std::uint32_t occupiedJ = occupancy_[static_cast<std::size_t>(cj)];
     std::uint32_t mask = 0;
     for (int a = 0; a < kC; ++a) {
-        if (slotAtoms_[iFirst + static_cast<std::size_t>(a)] < 0) {
-            continue;
-        }
-        for (int b = diagonal ? a + 1 : 0; b < kC; ++b) {
-            if (slotAtoms_[jFirst + static_cast<std::size_t>(b)] >= 0) {
-                mask |= 1u << (a * kC + b);
-            }
+        if ((occupiedI >> a) & 1u) {
+            mask |= occupiedJ << (a * kC);
         }
     }
-    return mask;
+    // A cluster with itself: only pairs a < b (bits 1-3, 6-7 and 11).
+    constexpr std::uint32_t kUpperTriangle = 0x08CEu;
+    return diagonal ? mask & kUpperTriangle : mask;
 }
 
 bool ClusterPairList::needsRebuild(std::span<const Vec3> positions, double maxDisplacement) const

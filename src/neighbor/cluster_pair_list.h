@@ -72,8 +72,7 @@ private:
     void sortIntoClusters(std::span<const Vec3> positions);
     void searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
                      std::vector<JEntry>& jOut) const;
-    bool anyPairWithin(std::size_t iFirst, std::size_t jFirst, const Vec3& shift, double rlist2) const;
-    std::uint32_t existsMask(std::size_t iFirst, std::size_t jFirst, bool diagonal) const;
+    std::uint32_t existsMask(int ci, int cj, bool diagonal) const;
 
     Box box_;
     double rlist_ = 0;
@@ -85,6 +84,8 @@ private:
     std::vector<int> slotAtoms_;
     std::vector<Vec3> slotOffsets_;
     std::vector<Vec3> slotPositions_; // wrapped positions at build time (padding: a copy of slot 0)
+    std::vector<float> slotX_, slotY_, slotZ_; // the same in float, for the SIMD distance check
+    std::vector<std::uint8_t> occupancy_;     // per cluster: bit k set when slot k holds an atom
     std::vector<Vec3> boundsLo_, boundsHi_;  // per cluster bounding box of its real atoms
     std::vector<Vec3> buildPositions_;       // positions passed to the last build
     std::vector<IEntry> iEntries_;
