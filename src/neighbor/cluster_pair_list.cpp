@@ -245,11 +245,9 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
             const int jBegin = static_cast<int>(jOut.size());
             // The shifted i-cluster in SIMD lanes (lane 4 a + b: i-slot a), for the distance check.
             alignas(64) float lane[3][16];
-            for (std::size_t l = 0; l < 16; ++l) {
-                lane[0][l] = slotX_[iFirst + l / kC] + static_cast<float>(s.x);
-                lane[1][l] = slotY_[iFirst + l / kC] + static_cast<float>(s.y);
-                lane[2][l] = slotZ_[iFirst + l / kC] + static_cast<float>(s.z);
-            }
+            simd::spreadRows4(&slotX_[iFirst], static_cast<float>(s.x), lane[0]);
+            simd::spreadRows4(&slotY_[iFirst], static_cast<float>(s.y), lane[1]);
+            simd::spreadRows4(&slotZ_[iFirst], static_cast<float>(s.z), lane[2]);
             const simd::Float16 xi = simd::load(lane[0]), yi = simd::load(lane[1]), zi = simd::load(lane[2]);
             for (int cx = cLo[0]; cx <= cHi[0]; ++cx) {
                 for (int cy = cLo[1]; cy <= cHi[1]; ++cy) {
@@ -356,11 +354,9 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
             const IEntry& entry = iEntries_[e];
             const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
             const Vec3& s = shiftVectors_[static_cast<std::size_t>(entry.shift)];
-            for (std::size_t l = 0; l < 16; ++l) {
-                lane[0][l] = x[iFirst + l / kC] + static_cast<float>(s.x);
-                lane[1][l] = y[iFirst + l / kC] + static_cast<float>(s.y);
-                lane[2][l] = z[iFirst + l / kC] + static_cast<float>(s.z);
-            }
+            simd::spreadRows4(&x[iFirst], static_cast<float>(s.x), lane[0]);
+            simd::spreadRows4(&y[iFirst], static_cast<float>(s.y), lane[1]);
+            simd::spreadRows4(&z[iFirst], static_cast<float>(s.z), lane[2]);
             const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
             const int jBegin = static_cast<int>(jOut.size());
             for (int je = entry.jBegin; je < entry.jEnd; ++je) {

@@ -259,6 +259,19 @@ private:
 // ---------------------------------------------------------------------------------------------
 // Functions written once over the operations above.
 
+// lanes[4 a + b] = first[a] + shift: the i-atoms of a 4x4 cluster pair, each repeated 4 times.
+// Written as two nested loops on purpose: GCC 12 -O3 (AVX2, scalar fallback) mis-vectorised the
+// equivalent single loop over l with first[l / 4] inside the pruning loop.
+inline void spreadRows4(const float* first, float shift, float* lanes)
+{
+    for (int a = 0; a < 4; ++a) {
+        const float v = first[a] + shift;
+        for (int b = 0; b < 4; ++b) {
+            lanes[a * 4 + b] = v;
+        }
+    }
+}
+
 // exp(x) for x in about [-87, 0]: x = n ln2 + r with |r| <= ln2/2, e^r by a degree-7 Taylor
 // polynomial (truncation error < 3e-9 relative), then scaled by 2^n. ~1e-7 relative overall.
 inline Float16 exp(Float16 x)

@@ -86,13 +86,14 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
         const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
         const Vec3& s = shifts[static_cast<std::size_t>(entry.shift)];
         alignas(64) float qLane[16];
-        for (int l = 0; l < 16; ++l) {
-            const std::size_t slot = iFirst + static_cast<std::size_t>(l / kC);
-            lane[0][l] = d.x[slot] + static_cast<float>(s.x);
-            lane[1][l] = d.y[slot] + static_cast<float>(s.y);
-            lane[2][l] = d.z[slot] + static_cast<float>(s.z);
-            qLane[l] = d.q[slot];
-            laneInt[l] = d.typeRow[slot];
+        spreadRows4(xs + iFirst, static_cast<float>(s.x), lane[0]);
+        spreadRows4(ys + iFirst, static_cast<float>(s.y), lane[1]);
+        spreadRows4(zs + iFirst, static_cast<float>(s.z), lane[2]);
+        spreadRows4(d.q.data() + iFirst, 0.0f, qLane);
+        for (int a = 0; a < kC; ++a) {
+            for (int b = 0; b < kC; ++b) {
+                laneInt[a * kC + b] = d.typeRow[iFirst + static_cast<std::size_t>(a)];
+            }
         }
         const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
         const Float16 qi = load(qLane);
