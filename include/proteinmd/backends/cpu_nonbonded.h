@@ -1,0 +1,75 @@
+#pragma once
+// Fast CPU short-range non-bonded forces: a buffered 4x4 cluster pair list (rebuilt on request)
+// and single-precision SIMD kernels (AVX-512 or scalar) with double-precision energy sums, run
+// with OpenMP. Adds to a ForceOutput exactly the terms addNonbondedForcesReference adds (LjSr,
+// CoulombSr, DispersionCorrection) with the same GROMACS bookkeeping (exclusion corrections and
+// self terms for reaction field / Ewald).
+//
+// Fast path: periodic rectangular box with rlist <= half the shortest box width; Coulomb cut-off,
+// reaction field or PME/Ewald real space; any LJ modifier (None, Potential-shift, Force-switch,
+// Potential-switch). Anything else (triclinic box, pbc = no, epsilon-r = 0, a box too small for
+// rlist) falls back to the double-precision reference backend; usesFastPath() tells which.
+//
+// Results do not depend on the number of threads (bit-identical): work is split into a fixed
+// number of blocks whose force buffers are summed in a fixed order.
+
+#include <memory>
+#include <span>
+
+#include "proteinmd/core/box.h"
+#include "proteinmd/core/system.h"
+#include "proteinmd/core/vec3.h"
+#include "proteinmd/forces/force_output.h"
+#include "proteinmd/forces/nonbonded_options.h"
+
+namespace proteinmd {
+
+class CpuNonbonded {
+public:
+    // buffer (nm) >= 0: the pair list holds pairs within rlist = max(rcoulomb, rvdw) + buffer.
+    // numThreads >= 1. Throws SetupError for settings the reference backend also refuses.
+    CpuNonbonded(const System& system, const NonbondedOptions& options, const Box& box, double buffer,
+                 int numThreads);
+    ~CpuNonbonded();
+    CpuNonbonded(CpuNonbonded&&) noexcept;
+    CpuNonbonded& operator=(CpuNonbonded&&) noexcept;
+
+    // Sorts atoms into clusters and searches the pair list (no-op on the reference fallback).
+    void buildPairList(std::span<const Vec3> positions, const Box& box);
+
+    // For an MD loop with GROMACS's nstlist (>= 1): rebuilds at steps that are multiples of nstlist,
+    // and at any other step where needsRebuild(positions) or the box changed, so the list is never
+    // stale. Returns true when it rebuilt.
+    bool updatePairList(std::span<const Vec3> positions, const Box& box, long long step, int nstlist);
+
+    // Dynamic pruning (GROMACS's nstlistPrune): shortens the list to the cluster pairs with an atom
+    // pair within rcoulomb + innerBuffer at these positions; compute() uses the pruned list until
+    // the next buildPairList() or pruneList() (compute() re-prunes by itself once an atom moved more
+    // than innerBuffer / 2 from these positions). No-op on the reference fallback.
+    void pruneList(std::span<const Vec3> positions, double innerBuffer);
+
+    // True when the list must be rebuilt before compute(): never built, or some atom moved more
+    // than half the buffer since the last build (then a pair within the cut-off may be missing).
+    bool needsRebuild(std::span<const Vec3> positions) const;
+
+    // ADDS LjSr, CoulombSr (and DispersionCorrection if requested) energies, forces and virial to
+    // out (out.forces must hold one entry per atom). With computeEnergy = false only forces and
+    // virial are added (energy terms untouched). The list is (re)built first if there is none, the
+    // box differs from the one it was built for, or needsRebuild(positions); a pruned list is
+    // re-pruned if an atom moved more than half the inner buffer since pruning. So results never
+    // miss a pair; buildPairList/updatePairList/pruneList only decide when the work is done.
+    // Throws SetupError for non-finite positions or wrong array sizes.
+    void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true);
+
+    bool usesFastPath() const;
+    double rlist() const;
+    int numThreads() const;
+    // Cluster pairs in the current (possibly pruned) list (0 on the fallback); for benchmarks and diagnostics.
+    long long numClusterPairs() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace proteinmd

@@ -1,0 +1,228 @@
+#pragma once
+// The 4x4 cluster-pair non-bonded kernel, written once over simd::Float16 (one lane per atom pair:
+// lane 4 a + b = i-slot a with j-slot b). Single-precision forces, energies widened to double per
+// cluster pair. Compile-time variants: Coulomb kind (reaction field incl. plain cut-off, or Ewald
+// real space), LJ modifier, energies on/off.
+//
+// Per lane, with m = "interacts normally" and e = "excluded pair", both only inside the cut-off:
+//  reaction field: V = qq (m/r + k_rf r^2 - c_rf) for m or e;  F/r = qq (m/r^3 - 2 k_rf)
+//  Ewald:          E = erfc(beta r) - (e ? 1 : 0); V = qq (E/r - m shift); F/r = qq (E/r + 2 beta/sqrt(pi) exp(-beta^2 r^2)) / r^2
+//  LJ (m and r < rvdw): V = c12 (r^-12 - s12) - c6 (r^-6 - s6); F/r = (12 c12 r^-12 - 6 c6 r^-6) / r^2,
+//      or the force-switched / potential-switched forms,
+// which are the formulas of forces/nonbonded_formulas.h.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "neighbor/cluster_pair_list.h"
+#include "proteinmd/forces/nonbonded_formulas.h"
+#include "proteinmd/simd/simd_float16.h"
+
+namespace proteinmd::cpu {
+
+// Per-slot data in the pair list's cluster order, refreshed from the positions every step.
+enum class LjKind { Plain, PotentialShift, ForceSwitch, PotentialSwitch };
+
+struct KernelData {
+    std::vector<float> x, y, z;        // positions in the list's frame
+    std::vector<float> q;              // charges times the Coulomb prefactor (i side) / plain (j side)
+    std::vector<float> charge;         // plain charges
+    std::vector<std::int32_t> type;    // LJ type (0 for padding)
+    std::vector<std::int32_t> typeRow; // LJ type * numTypes
+    std::vector<float> c6, c12;        // numTypes x numTypes
+    float rc2 = 0, rvdw2 = 0;
+    float shift6 = 0, shift12 = 0;     // LJ potential shift
+    float rSwitch = 0;                 // LJ force/potential switch
+    float fsA6 = 0, fsB6 = 0, fsC6 = 0, fsA12 = 0, fsB12 = 0, fsC12 = 0; // force switch
+    float sw3 = 0, sw4 = 0, sw5 = 0;   // potential switch
+    float kRf = 0, cRf = 0;            // reaction field
+    float beta = 0, ewaldShift = 0;    // Ewald
+};
+
+struct BlockResult {
+    double energyLj = 0;
+    double energyCoulomb = 0;
+    std::array<Vec3, ClusterPairList::kNumShifts> shiftForce{}; // force on i-clusters per shift
+};
+
+template <nonbonded::CoulombKind kCoulomb, LjKind kLj, bool kEnergy>
+void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin, int iEnd, float* fx, float* fy,
+                   float* fz, BlockResult& result)
+{
+    using namespace simd;
+    constexpr int kC = ClusterPairList::kClusterSize;
+    const auto iEntries = list.iEntries();
+    const auto jEntries = list.jEntries();
+    const auto& shifts = list.shiftVectors();
+
+    const Float16 rc2 = set1(d.rc2);
+    const Float16 rvdw2 = set1(d.rvdw2);
+    const Float16 six = set1(6.0f);
+    const Float16 twelve = set1(12.0f);
+    const Float16 minR2 = set1(1e-10f); // keeps padding/self lanes finite before they are masked out
+    // Constants and arrays in locals: the force stores below could otherwise alias them.
+    const Float16 shift6 = set1(d.shift6), shift12 = set1(d.shift12);
+    const Float16 kRf = set1(d.kRf), cRf = set1(d.cRf);
+    const Float16 beta = set1(d.beta), ewaldShift = set1(d.ewaldShift);
+    const Float16 gaussFactor = set1(static_cast<float>(nonbonded::kTwoOverSqrtPi) * d.beta);
+    const Float16 rSwitch = set1(d.rSwitch);
+    const Float16 fsA6 = set1(d.fsA6), fsB6 = set1(d.fsB6), fsC6 = set1(d.fsC6);
+    const Float16 fsA12 = set1(d.fsA12), fsB12 = set1(d.fsB12), fsC12 = set1(d.fsC12);
+    const Float16 sw3 = set1(d.sw3), sw4 = set1(d.sw4), sw5 = set1(d.sw5);
+    const float* const xs = d.x.data();
+    const float* const ys = d.y.data();
+    const float* const zs = d.z.data();
+    const float* const charges = d.charge.data();
+    const std::int32_t* const types = d.type.data();
+    const float* const c6Table = d.c6.data();
+    const float* const c12Table = d.c12.data();
+    DoubleAccumulator energyLj, energyCoulomb;
+
+    alignas(64) float lane[3][16];
+    alignas(64) std::int32_t laneInt[16];
+    for (int ie = iBegin; ie < iEnd; ++ie) {
+        const ClusterPairList::IEntry& entry = iEntries[static_cast<std::size_t>(ie)];
+        const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
+        const Vec3& s = shifts[static_cast<std::size_t>(entry.shift)];
+        alignas(64) float qLane[16];
+        spreadRows4(xs + iFirst, static_cast<float>(s.x), lane[0]);
+        spreadRows4(ys + iFirst, static_cast<float>(s.y), lane[1]);
+        spreadRows4(zs + iFirst, static_cast<float>(s.z), lane[2]);
+        spreadRows4(d.q.data() + iFirst, 0.0f, qLane);
+        for (int a = 0; a < kC; ++a) {
+            for (int b = 0; b < kC; ++b) {
+                laneInt[a * kC + b] = d.typeRow[iFirst + static_cast<std::size_t>(a)];
+            }
+        }
+        const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
+        const Float16 qi = load(qLane);
+        const Int16 rowI = loadInt(laneInt);
+        Float16 fix = zero(), fiy = zero(), fiz = zero();
+
+        for (int je = entry.jBegin; je < entry.jEnd; ++je) {
+            const ClusterPairList::JEntry& jEntry = jEntries[static_cast<std::size_t>(je)];
+            const std::size_t jFirst = static_cast<std::size_t>(jEntry.cluster) * kC;
+            const Float16 dx = xi - loadRepeat4(xs + jFirst);
+            const Float16 dy = yi - loadRepeat4(ys + jFirst);
+            const Float16 dz = zi - loadRepeat4(zs + jFirst);
+            const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
+            const Mask16 inside = r2 < rc2;
+            const Mask16 interact = maskFromBits(jEntry.interact) && inside;
+            const Mask16 excluded = maskFromBits(jEntry.excluded) && inside;
+            const Mask16 any = interact || excluded;
+            if (!anyTrue(any)) {
+                continue;
+            }
+            const Float16 r2s = max(r2, minR2);
+            const Float16 rinv = invsqrt(r2s);
+            const Float16 rinv2 = rinv * rinv;
+
+            // Lennard-Jones.
+            const Mask16 ljMask = interact && (r2 < rvdw2);
+            const Int16 index = rowI + loadRepeat4(types + jFirst);
+            const Float16 c6 = gather(c6Table, index);
+            const Float16 c12 = gather(c12Table, index);
+            const Float16 rinv6 = rinv2 * rinv2 * rinv2;
+            const Float16 vlj6 = c6 * rinv6;
+            const Float16 vlj12 = c12 * rinv6 * rinv6;
+            Float16 fOverR;
+            if constexpr (kLj == LjKind::Plain || kLj == LjKind::PotentialShift) {
+                fOverR = selectOrZero(ljMask, fnma(six, vlj6, twelve * vlj12) * rinv2);
+                if constexpr (kEnergy) {
+                    Float16 v = vlj12 - vlj6;
+                    if constexpr (kLj == LjKind::PotentialShift) {
+                        v = v - fnma(c6, shift6, c12 * shift12);
+                    }
+                    energyLj.add(selectOrZero(ljMask, v));
+                }
+            } else {
+                const Float16 r = r2s * rinv;
+                const Float16 t = max(r - rSwitch, zero());
+                const Float16 t2 = t * t;
+                const Float16 t3 = t2 * t;
+                if constexpr (kLj == LjKind::ForceSwitch) {
+                    // F_p = p r^-(p+1) + A t^2 + B t^3; Phi_p = r^-p - A/3 t^3 - B/4 t^4 - C.
+                    const Float16 f6 = fma(six * rinv6, rinv, fma(fsA6, t2, fsB6 * t3));
+                    const Float16 f12 =
+                        fma(twelve * rinv6 * rinv6, rinv, fma(fsA12, t2, fsB12 * t3));
+                    fOverR = selectOrZero(ljMask, fnma(c6, f6, c12 * f12) * rinv);
+                    if constexpr (kEnergy) {
+                        const Float16 third = set1(1.0f / 3.0f), quarter = set1(0.25f);
+                        const Float16 phi6 = rinv6 - fma(fsA6 * third, t3,
+                                                         fma(fsB6 * quarter, t3 * t, fsC6));
+                        const Float16 phi12 = rinv6 * rinv6 - fma(fsA12 * third, t3,
+                                                                  fma(fsB12 * quarter, t3 * t, fsC12));
+                        energyLj.add(selectOrZero(ljMask, fnma(c6, phi6, c12 * phi12)));
+                    }
+                } else {
+                    // V S with S = 1 + sw3 t^3 + sw4 t^4 + sw5 t^5; F = F_plain S - V dS/dr.
+                    const Float16 v = vlj12 - vlj6;
+                    const Float16 fr = fnma(six, vlj6, twelve * vlj12);
+                    const Float16 sw = fma(fma(fma(sw5, t, sw4), t, sw3), t3, set1(1.0f));
+                    const Float16 dsw = fma(fma(set1(5.0f) * sw5, t, set1(4.0f) * sw4), t, set1(3.0f) * sw3) * t2;
+                    fOverR = selectOrZero(ljMask, fnma(v * dsw, rinv, fr * sw * rinv2));
+                    if constexpr (kEnergy) {
+                        energyLj.add(selectOrZero(ljMask, v * sw));
+                    }
+                }
+            }
+
+            // Coulomb.
+            const Float16 qq = qi * loadRepeat4(charges + jFirst);
+            if constexpr (kCoulomb == nonbonded::CoulombKind::ReactionField) {
+                const Float16 rinvM = selectOrZero(interact, rinv);
+                fOverR = fOverR + selectOrZero(any, qq * fnma(set1(2.0f), kRf, rinvM * rinv2));
+                if constexpr (kEnergy) {
+                    energyCoulomb.add(selectOrZero(any, qq * (fma(kRf, r2, rinvM) - cRf)));
+                }
+            } else {
+                const Float16 z = beta * r2s * rinv;
+                const Float16 expMinusZ2 = simd::exp(set1(0.0f) - z * z);
+                const Float16 erfcZ = simd::erfc(z, expMinusZ2);
+                const Float16 e = blend(interact, erfcZ, erfcZ - set1(1.0f));
+                const Float16 eOverR = e * rinv;
+                const Float16 gauss = gaussFactor * expMinusZ2;
+                fOverR = fOverR + selectOrZero(any, qq * (eOverR + gauss) * rinv2);
+                if constexpr (kEnergy) {
+                    const Float16 shift = selectOrZero(interact, ewaldShift);
+                    energyCoulomb.add(selectOrZero(any, qq * (eOverR - shift)));
+                }
+            }
+
+            const Float16 fx4 = fOverR * dx;
+            const Float16 fy4 = fOverR * dy;
+            const Float16 fz4 = fOverR * dz;
+            fix = fix + fx4;
+            fiy = fiy + fy4;
+            fiz = fiz + fz4;
+            addBlockSum(&fx[jFirst], zero() - fx4);
+            addBlockSum(&fy[jFirst], zero() - fy4);
+            addBlockSum(&fz[jFirst], zero() - fz4);
+        }
+
+        // Forces on the i-atoms: sum the 4 lanes of each i-slot; their total feeds the shift force.
+        store(lane[0], fix);
+        store(lane[1], fiy);
+        store(lane[2], fiz);
+        Vec3 total{};
+        for (int a = 0; a < kC; ++a) {
+            float sum[3];
+            for (int c = 0; c < 3; ++c) {
+                sum[c] = (lane[c][kC * a] + lane[c][kC * a + 1]) + (lane[c][kC * a + 2] + lane[c][kC * a + 3]);
+            }
+            const std::size_t slot = iFirst + static_cast<std::size_t>(a);
+            fx[slot] += sum[0];
+            fy[slot] += sum[1];
+            fz[slot] += sum[2];
+            total += Vec3{sum[0], sum[1], sum[2]};
+        }
+        result.shiftForce[static_cast<std::size_t>(entry.shift)] += total;
+    }
+    if constexpr (kEnergy) {
+        result.energyLj += energyLj.sum();
+        result.energyCoulomb += energyCoulomb.sum();
+    }
+}
+
+} // namespace proteinmd::cpu

@@ -1,0 +1,447 @@
+#include "proteinmd/backends/cpu_nonbonded.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "backends/cpu/cluster_kernel.h"
+#include "neighbor/cluster_pair_list.h"
+#include "proteinmd/backends/reference_nonbonded.h"
+#include "proteinmd/core/error.h"
+#include "proteinmd/forces/dispersion_correction.h"
+#include "proteinmd/forces/nonbonded_formulas.h"
+
+namespace proteinmd {
+
+namespace {
+
+// Work is cut into this many blocks whatever the thread count, each with its own force buffer,
+// summed in block order: that is what makes results independent of the number of threads.
+constexpr int kNumBlocks = 4;
+constexpr int kC = ClusterPairList::kClusterSize;
+
+bool isEwald(const NonbondedOptions& o) { return o.coulombType == CoulombType::Pme || o.coulombType == CoulombType::Ewald; }
+
+} // namespace
+
+struct CpuNonbonded::Impl {
+    System system;
+    NonbondedOptions options;
+    double buffer = 0;
+    int numThreads = 1;
+    // Positions and inner buffer of the last pruneList(), to re-prune when atoms moved too far.
+    std::vector<Vec3> prunePositions;
+    double innerBuffer = 0;
+    bool fast = false;
+    nonbonded::CoulombConstants coulomb;
+    double selfEnergy = 0;
+    DispersionCorrectionResult dispersion;
+    bool dispersionFromBox = false; // recomputed when the box changes
+    LjPairAverages ljAverages;
+
+    ClusterPairList list;
+    bool built = false;
+    std::array<int, kNumBlocks + 1> blockStart{};
+    cpu::KernelData data;
+    std::vector<float> blockForces; // kNumBlocks x 3 x numSlots
+    std::array<cpu::BlockResult, kNumBlocks> blockResults;
+
+    void refreshSlots(std::span<const Vec3> positions);
+    void splitBlocks();
+    void runKernel(bool energy, int i0, int i1, float* fx, float* fy, float* fz, cpu::BlockResult& r) const;
+};
+
+CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options, const Box& box, double buffer,
+                           int numThreads)
+    : impl_(std::make_unique<Impl>())
+{
+    Impl& m = *impl_;
+    if (numThreads < 1) {
+        throw SetupError(fmt::format("CpuNonbonded: numThreads must be >= 1, got {}", numThreads));
+    }
+    if (!(buffer >= 0)) {
+        throw SetupError(fmt::format("CpuNonbonded: the pair-list buffer must be >= 0 nm, got {}", buffer));
+    }
+    m.system = system;
+    m.options = options;
+    m.buffer = buffer;
+    m.numThreads = numThreads;
+    const bool switched = options.vdwModifier == InteractionModifier::ForceSwitch ||
+                          options.vdwModifier == InteractionModifier::PotentialSwitch;
+    if (switched && !(options.rvdwSwitch >= 0 && options.rvdwSwitch < options.rvdw)) {
+        throw SetupError(fmt::format("rvdw-switch ({} nm) must be >= 0 and smaller than rvdw ({} nm)",
+                                     options.rvdwSwitch, options.rvdw));
+    }
+    m.fast = options.periodic && box.isPeriodic() && box.isRectangular() && options.epsilonR > 0 &&
+             options.rvdw > 0 && options.rcoulomb > 0 && options.rvdw <= options.rcoulomb &&
+             (options.coulombModifier == InteractionModifier::None ||
+              options.coulombModifier == InteractionModifier::PotentialShift) &&
+             ClusterPairList::usable(box, options.rcoulomb + buffer);
+    if (!m.fast) {
+        return;
+    }
+    const bool coulombShift = options.coulombModifier == InteractionModifier::PotentialShift;
+    switch (options.coulombType) {
+    case CoulombType::CutOff:
+        m.coulomb = nonbonded::CoulombConstants::cutOff(options.epsilonR, options.rcoulomb, coulombShift);
+        break;
+    case CoulombType::ReactionField:
+        if (options.epsilonRf < 0) {
+            throw SetupError(fmt::format("epsilon-rf must be >= 0 (0 = infinity), got {}", options.epsilonRf));
+        }
+        m.coulomb = nonbonded::CoulombConstants::reactionField(options.epsilonR, options.epsilonRf, options.rcoulomb);
+        break;
+    case CoulombType::Pme:
+    case CoulombType::Ewald:
+        m.coulomb = nonbonded::CoulombConstants::ewaldReal(
+            options.epsilonR, ewaldCoefficientFromTolerance(options.rcoulomb, options.ewaldRtol), options.rcoulomb,
+            coulombShift);
+        break;
+    }
+    if (options.rvdw != options.rcoulomb && !isEwald(options)) {
+        throw SetupError(fmt::format("rcoulomb ({} nm) != rvdw ({} nm) is only supported with PME/Ewald electrostatics",
+                                     options.rcoulomb, options.rvdw));
+    }
+    // Checks the same things the reference does before we copy anything.
+    const std::size_t n = static_cast<std::size_t>(system.numAtoms());
+    if (system.charges.size() != n || system.ljTypes.size() != n ||
+        (!system.exclusions.empty() && system.exclusions.size() != n) ||
+        system.c6.size() != static_cast<std::size_t>(system.numLjTypes) * static_cast<std::size_t>(system.numLjTypes) ||
+        system.c12.size() != system.c6.size()) {
+        throw SetupError("CpuNonbonded: the System's per-atom arrays or LJ matrices have inconsistent sizes");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (system.ljTypes[i] < 0 || system.ljTypes[i] >= system.numLjTypes) {
+            throw SetupError(fmt::format("CpuNonbonded: atom {} has LJ type {}, expected 0..{}", i + 1,
+                                         system.ljTypes[i], system.numLjTypes - 1));
+        }
+        m.selfEnergy += nonbonded::coulombSelfEnergy(system.charges[i], m.coulomb);
+    }
+    for (std::size_t i = 0; i < system.exclusions.size(); ++i) {
+        for (int k : system.exclusions[i]) {
+            if (k < 0 || static_cast<std::size_t>(k) >= n || static_cast<std::size_t>(k) == i) {
+                throw SetupError(fmt::format("CpuNonbonded: atom {} excludes atom {}, which is not another atom of the "
+                                             "system",
+                                             i + 1, k + 1));
+            }
+        }
+    }
+    if (options.dispersionCorrection != DispersionCorrectionType::No) {
+        m.ljAverages = averageLjPairParameters(system);
+    }
+
+    cpu::KernelData& d = m.data;
+    d.c6.assign(system.c6.begin(), system.c6.end());
+    d.c12.assign(system.c12.begin(), system.c12.end());
+    d.rc2 = static_cast<float>(options.rcoulomb * options.rcoulomb);
+    d.rvdw2 = static_cast<float>(options.rvdw * options.rvdw);
+    const nonbonded::LjConstants lj = nonbonded::LjConstants::make(options.vdwModifier, options.rvdw, options.rvdwSwitch);
+    d.shift6 = static_cast<float>(lj.shift6);
+    d.shift12 = static_cast<float>(lj.shift12);
+    d.rSwitch = static_cast<float>(lj.rSwitch);
+    d.fsA6 = static_cast<float>(lj.fs6.a);
+    d.fsB6 = static_cast<float>(lj.fs6.b);
+    d.fsC6 = static_cast<float>(lj.fs6.c);
+    d.fsA12 = static_cast<float>(lj.fs12.a);
+    d.fsB12 = static_cast<float>(lj.fs12.b);
+    d.fsC12 = static_cast<float>(lj.fs12.c);
+    d.sw3 = static_cast<float>(lj.sw3);
+    d.sw4 = static_cast<float>(lj.sw4);
+    d.sw5 = static_cast<float>(lj.sw5);
+    d.kRf = static_cast<float>(m.coulomb.kRf);
+    d.cRf = static_cast<float>(m.coulomb.cRf);
+    d.beta = static_cast<float>(m.coulomb.beta);
+    d.ewaldShift = static_cast<float>(m.coulomb.ewaldShift);
+}
+
+CpuNonbonded::~CpuNonbonded() = default;
+CpuNonbonded::CpuNonbonded(CpuNonbonded&&) noexcept = default;
+CpuNonbonded& CpuNonbonded::operator=(CpuNonbonded&&) noexcept = default;
+
+bool CpuNonbonded::usesFastPath() const { return impl_->fast; }
+double CpuNonbonded::rlist() const { return impl_->options.rcoulomb + impl_->buffer; }
+int CpuNonbonded::numThreads() const { return impl_->numThreads; }
+long long CpuNonbonded::numClusterPairs() const
+{
+    return impl_->fast && impl_->built ? static_cast<long long>(impl_->list.jEntries().size()) : 0;
+}
+
+void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box)
+{
+    Impl& m = *impl_;
+    if (!m.fast) {
+        return;
+    }
+    m.list.build(m.system, positions, box, rlist(), m.numThreads);
+    m.built = true;
+    m.splitBlocks();
+
+    // Per-slot constants of the new cluster order.
+    const auto slots = m.list.slotAtoms();
+    cpu::KernelData& d = m.data;
+    d.x.assign(slots.size(), 0.0f);
+    d.y.assign(slots.size(), 0.0f);
+    d.z.assign(slots.size(), 0.0f);
+    d.q.assign(slots.size(), 0.0f);
+    d.charge.assign(slots.size(), 0.0f);
+    d.type.assign(slots.size(), 0);
+    d.typeRow.assign(slots.size(), 0);
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+        if (slots[s] >= 0) {
+            const auto a = static_cast<std::size_t>(slots[s]);
+            d.charge[s] = static_cast<float>(m.system.charges[a]);
+            d.q[s] = static_cast<float>(m.system.charges[a] * m.coulomb.prefactor);
+            d.type[s] = m.system.ljTypes[a];
+            d.typeRow[s] = m.system.ljTypes[a] * m.system.numLjTypes;
+        }
+    }
+    m.blockForces.assign(static_cast<std::size_t>(kNumBlocks) * 3 * slots.size(), 0.0f);
+    if (m.options.dispersionCorrection != DispersionCorrectionType::No) {
+        m.dispersion = computeDispersionCorrection(m.ljAverages, m.system.numAtoms(), m.options, box);
+    }
+}
+
+void CpuNonbonded::Impl::splitBlocks()
+{
+    // Blocks of consecutive i-entries with about equal numbers of cluster pairs.
+    const auto entries = list.iEntries();
+    const double total = static_cast<double>(list.jEntries().size());
+    blockStart[0] = 0;
+    int b = 1;
+    for (std::size_t e = 0; e < entries.size() && b < kNumBlocks; ++e) {
+        if (entries[e].jEnd >= total * b / kNumBlocks) {
+            blockStart[static_cast<std::size_t>(b++)] = static_cast<int>(e) + 1;
+        }
+    }
+    for (; b <= kNumBlocks; ++b) {
+        blockStart[static_cast<std::size_t>(b)] = static_cast<int>(entries.size());
+    }
+}
+
+namespace {
+
+template <nonbonded::CoulombKind kCoulomb, bool kEnergy>
+void runWithLj(InteractionModifier modifier, const cpu::KernelData& d, const ClusterPairList& list, int i0, int i1,
+               float* fx, float* fy, float* fz, cpu::BlockResult& r)
+{
+    using cpu::LjKind;
+    switch (modifier) {
+    case InteractionModifier::None:
+        cpu::clusterKernel<kCoulomb, LjKind::Plain, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        break;
+    case InteractionModifier::PotentialShift:
+        // The shift changes energies only.
+        cpu::clusterKernel<kCoulomb, kEnergy ? LjKind::PotentialShift : LjKind::Plain, kEnergy>(d, list, i0, i1, fx,
+                                                                                                 fy, fz, r);
+        break;
+    case InteractionModifier::ForceSwitch:
+        cpu::clusterKernel<kCoulomb, LjKind::ForceSwitch, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        break;
+    case InteractionModifier::PotentialSwitch:
+        cpu::clusterKernel<kCoulomb, LjKind::PotentialSwitch, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        break;
+    }
+}
+
+} // namespace
+
+void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* fx, float* fy, float* fz,
+                                   cpu::BlockResult& r) const
+{
+    using nonbonded::CoulombKind;
+    const InteractionModifier lj = options.vdwModifier;
+    const bool ewald = coulomb.kind == CoulombKind::EwaldReal;
+    if (ewald) {
+        energy ? runWithLj<CoulombKind::EwaldReal, true>(lj, data, list, i0, i1, fx, fy, fz, r)
+               : runWithLj<CoulombKind::EwaldReal, false>(lj, data, list, i0, i1, fx, fy, fz, r);
+    } else {
+        energy ? runWithLj<CoulombKind::ReactionField, true>(lj, data, list, i0, i1, fx, fy, fz, r)
+               : runWithLj<CoulombKind::ReactionField, false>(lj, data, list, i0, i1, fx, fy, fz, r);
+    }
+}
+
+bool CpuNonbonded::updatePairList(std::span<const Vec3> positions, const Box& box, long long step, int nstlist)
+{
+    if (nstlist < 1) {
+        throw SetupError(fmt::format("CpuNonbonded: nstlist must be >= 1, got {}", nstlist));
+    }
+    const Impl& m = *impl_;
+    if (!m.fast) {
+        return false;
+    }
+    const bool boxChanged = m.built && !(box.vectors()[0] == m.list.box().vectors()[0] &&
+                                         box.vectors()[1] == m.list.box().vectors()[1] &&
+                                         box.vectors()[2] == m.list.box().vectors()[2]);
+    if (step % nstlist == 0 || boxChanged || needsRebuild(positions)) {
+        buildPairList(positions, box);
+        return true;
+    }
+    return false;
+}
+
+void CpuNonbonded::pruneList(std::span<const Vec3> positions, double innerBuffer)
+{
+    Impl& m = *impl_;
+    if (!m.fast || !m.built) {
+        return;
+    }
+    if (!(innerBuffer >= 0)) {
+        throw SetupError(fmt::format("CpuNonbonded: the pruning buffer must be >= 0 nm, got {}", innerBuffer));
+    }
+    if (positions.size() != static_cast<std::size_t>(m.system.numAtoms())) {
+        throw SetupError(fmt::format("CpuNonbonded: {} positions for {} atoms", positions.size(), m.system.numAtoms()));
+    }
+    m.refreshSlots(positions);
+    m.list.prune(m.data.x, m.data.y, m.data.z, m.options.rcoulomb + innerBuffer, m.numThreads);
+    m.prunePositions.assign(positions.begin(), positions.end());
+    m.innerBuffer = innerBuffer;
+    m.splitBlocks();
+}
+
+bool CpuNonbonded::needsRebuild(std::span<const Vec3> positions) const
+{
+    const Impl& m = *impl_;
+    return m.fast && (!m.built || m.list.needsRebuild(positions, 0.5 * m.buffer));
+}
+
+void CpuNonbonded::Impl::refreshSlots(std::span<const Vec3> positions)
+{
+    const auto slots = list.slotAtoms();
+    const auto offsets = list.slotOffsets();
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+        // Padding slots sit on their cluster's first atom; their lanes are masked out.
+        const int atom = slots[s] >= 0 ? slots[s] : slots[s - s % kC];
+        const std::size_t src = slots[s] >= 0 ? s : s - s % kC;
+        const Vec3 x = positions[static_cast<std::size_t>(atom)] + offsets[src];
+        data.x[s] = static_cast<float>(x.x);
+        data.y[s] = static_cast<float>(x.y);
+        data.z[s] = static_cast<float>(x.z);
+    }
+}
+
+void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy)
+{
+    Impl& m = *impl_;
+    if (!m.fast) {
+        if (computeEnergy) {
+            addNonbondedForcesReference(m.system, m.options, positions, box, out);
+        } else {
+            ForceOutput scratch;
+            scratch.forces.assign(out.forces.size(), Vec3{});
+            addNonbondedForcesReference(m.system, m.options, positions, box, scratch);
+            for (std::size_t i = 0; i < out.forces.size(); ++i) {
+                out.forces[i] += scratch.forces[i];
+            }
+            out.virial += scratch.virial;
+        }
+        return;
+    }
+    const std::size_t n = static_cast<std::size_t>(m.system.numAtoms());
+    if (positions.size() != n || out.forces.size() != n) {
+        throw SetupError(fmt::format("CpuNonbonded: {} positions and {} forces for {} atoms", positions.size(),
+                                     out.forces.size(), n));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const Vec3& x = positions[i];
+        if (!std::isfinite(x.x) || !std::isfinite(x.y) || !std::isfinite(x.z)) {
+            throw SetupError(fmt::format("non-bonded (cpu): atom {} has a non-finite position ({}, {}, {})", i + 1,
+                                         x.x, x.y, x.z));
+        }
+    }
+    // A stale list would silently miss pairs, so it is rebuilt (or re-pruned) whenever an atom
+    // moved too far; the O(N) checks cost little next to the kernel.
+    if (!m.built || !(box.vectors()[0] == m.list.box().vectors()[0] && box.vectors()[1] == m.list.box().vectors()[1] &&
+                      box.vectors()[2] == m.list.box().vectors()[2]) ||
+        m.list.needsRebuild(positions, 0.5 * m.buffer)) {
+        buildPairList(positions, box);
+    } else if (m.list.isPruned()) {
+        for (std::size_t i = 0; i < n; ++i) {
+            if (norm2(positions[i] - m.prunePositions[i]) > 0.25 * m.innerBuffer * m.innerBuffer) {
+                pruneList(positions, m.innerBuffer);
+                break;
+            }
+        }
+    }
+    m.refreshSlots(positions);
+
+    const std::size_t numSlots = m.list.slotAtoms().size();
+#pragma omp parallel for num_threads(m.numThreads) schedule(dynamic, 1)
+    for (int b = 0; b < kNumBlocks; ++b) {
+        float* fx = m.blockForces.data() + static_cast<std::size_t>(b) * 3 * numSlots;
+        float* fy = fx + numSlots;
+        float* fz = fy + numSlots;
+        std::fill(fx, fx + 3 * numSlots, 0.0f);
+        cpu::BlockResult& r = m.blockResults[static_cast<std::size_t>(b)];
+        r = cpu::BlockResult{};
+        const int i0 = m.blockStart[static_cast<std::size_t>(b)];
+        const int i1 = m.blockStart[static_cast<std::size_t>(b) + 1];
+        m.runKernel(computeEnergy, i0, i1, fx, fy, fz, r);
+    }
+
+    // Reduce the block buffers in block order, in fixed chunks of slots; the virial comes from the
+    // per-atom forces at the list-frame positions plus the shift forces.
+    const auto slots = m.list.slotAtoms();
+    const auto offsets = m.list.slotOffsets();
+    std::array<Matrix3, kNumBlocks> chunkVirial{};
+#pragma omp parallel for num_threads(m.numThreads) schedule(static, 1)
+    for (int c = 0; c < kNumBlocks; ++c) {
+        const std::size_t begin = numSlots * static_cast<std::size_t>(c) / kNumBlocks;
+        const std::size_t end = numSlots * static_cast<std::size_t>(c + 1) / kNumBlocks;
+        Matrix3 v{};
+        for (std::size_t s = begin; s < end; ++s) {
+            if (slots[s] < 0) {
+                continue;
+            }
+            Vec3 f{};
+            for (int b = 0; b < kNumBlocks; ++b) {
+                const float* fb = m.blockForces.data() + static_cast<std::size_t>(b) * 3 * numSlots;
+                f += Vec3{fb[s], fb[numSlots + s], fb[2 * numSlots + s]};
+            }
+            const auto atom = static_cast<std::size_t>(slots[s]);
+            out.forces[atom] += f;
+            const Vec3 x = positions[atom] + offsets[s];
+            for (int r = 0; r < 3; ++r) {
+                v[r] += f * x[r];
+            }
+        }
+        chunkVirial[static_cast<std::size_t>(c)] = v;
+    }
+    Matrix3 sum{};
+    double energyLj = 0;
+    double energyCoulomb = m.selfEnergy;
+    for (int b = 0; b < kNumBlocks; ++b) {
+        sum += chunkVirial[static_cast<std::size_t>(b)];
+        const cpu::BlockResult& r = m.blockResults[static_cast<std::size_t>(b)];
+        energyLj += r.energyLj;
+        energyCoulomb += r.energyCoulomb;
+        for (int s = 0; s < ClusterPairList::kNumShifts; ++s) {
+            const Vec3& shift = m.list.shiftVectors()[static_cast<std::size_t>(s)];
+            for (int row = 0; row < 3; ++row) {
+                sum[row] += r.shiftForce[static_cast<std::size_t>(s)] * shift[row];
+            }
+        }
+    }
+    // The pair sum of d (x) f is symmetric; symmetrise away the rounding.
+    Matrix3 virial{};
+    for (int r = 0; r < 3; ++r) {
+        for (int c = 0; c < 3; ++c) {
+            virial[r][c] = -0.25 * (sum[r][c] + sum[c][r]);
+        }
+    }
+    out.virial += virial;
+    if (computeEnergy) {
+        out.energies.add(EnergyTerm::LjSr, energyLj);
+        out.energies.add(EnergyTerm::CoulombSr, energyCoulomb);
+    }
+    if (m.options.dispersionCorrection != DispersionCorrectionType::No) {
+        if (computeEnergy) {
+            out.energies.add(EnergyTerm::DispersionCorrection, m.dispersion.energy);
+        }
+        for (int dim = 0; dim < 3; ++dim) {
+            out.virial[dim][dim] += m.dispersion.virial;
+        }
+    }
+}
+
+} // namespace proteinmd

@@ -1,0 +1,99 @@
+#pragma once
+// GROMACS-style buffered cluster pair list for rectangular periodic boxes. Atoms are binned into
+// columns on an x-y grid, sorted by z inside each column and cut into clusters of 4 (the last one
+// of a column padded). Each i-cluster gets one entry per periodic shift with the j-clusters whose
+// bounding boxes come within rlist and which have at least one atom pair within rlist; every
+// cluster pair appears once (half list). Each j-entry carries two 16-bit masks over the 4x4 atom
+// pairs (bit 4 a + b pairs i-slot a with j-slot b): pairs that interact normally, and excluded
+// pairs (which still get the reaction-field/Ewald exclusion correction inside the cut-off).
+// Padding slots, self pairs and the lower triangle of a diagonal cluster pair are in neither.
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "proteinmd/core/box.h"
+#include "proteinmd/core/system.h"
+#include "proteinmd/core/vec3.h"
+
+namespace proteinmd {
+
+class ClusterPairList {
+public:
+    static constexpr int kClusterSize = 4;
+    static constexpr int kNumShifts = 27;
+    static constexpr int kCentralShift = 13; // shift index (sx+1)*9 + (sy+1)*3 + (sz+1)
+
+    struct IEntry {
+        int cluster = 0;
+        int shift = kCentralShift;
+        int jBegin = 0, jEnd = 0; // range in jEntries()
+    };
+    struct JEntry {
+        int cluster = 0;
+        std::uint16_t interact = 0; // normal LJ + Coulomb
+        std::uint16_t excluded = 0; // excluded pair: exclusion correction only
+    };
+
+    // True when the list can be built: a periodic rectangular box with rlist <= box.maxCutoff().
+    static bool usable(const Box& box, double rlist);
+
+    // Sorts the atoms into clusters and searches all cluster pairs within rlist. Uses up to
+    // numThreads OpenMP threads; the list is the same for any thread count. Throws SetupError if
+    // !usable(box, rlist) or the sizes disagree with the System.
+    void build(const System& system, std::span<const Vec3> positions, const Box& box, double rlist, int numThreads);
+
+    // Dynamic pruning (GROMACS's rolling prune): keeps the cluster pairs of the built list with an
+    // atom pair closer than rPrune at the given slot positions (list frame, as the kernels use
+    // them); iEntries()/jEntries() return that shorter list until the next build or prune. Valid
+    // while no atom moves more than (rPrune - cut-off) / 2 from these positions.
+    void prune(std::span<const float> x, std::span<const float> y, std::span<const float> z, double rPrune,
+               int numThreads);
+    bool isPruned() const { return pruned_; }
+    std::size_t numBuiltClusterPairs() const { return jEntries_.size(); }
+
+    // True when any atom moved more than maxDisplacement (nm) since the last build (or none yet).
+    bool needsRebuild(std::span<const Vec3> positions, double maxDisplacement) const;
+
+    int numClusters() const { return numClusters_; }
+    double rlist() const { return rlist_; }
+    const Box& box() const { return box_; }
+    // Atom in each slot (numClusters * 4 of them), -1 for padding.
+    std::span<const int> slotAtoms() const { return slotAtoms_; }
+    // What to add to an atom's position to get its position in the list's frame (its wrap at build).
+    std::span<const Vec3> slotOffsets() const { return slotOffsets_; }
+    std::span<const IEntry> iEntries() const { return pruned_ ? prunedI_ : iEntries_; }
+    std::span<const JEntry> jEntries() const { return pruned_ ? prunedJ_ : jEntries_; }
+    // Shift vector of each shift index: added to the i-cluster's positions.
+    const std::array<Vec3, kNumShifts>& shiftVectors() const { return shiftVectors_; }
+
+private:
+    void sortIntoClusters(std::span<const Vec3> positions);
+    void searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
+                     std::vector<JEntry>& jOut) const;
+    std::uint32_t existsMask(int ci, int cj, bool diagonal) const;
+
+    Box box_;
+    double rlist_ = 0;
+    int numAtoms_ = 0;
+    std::array<int, 2> columns_{};   // columns along x and y
+    std::array<double, 2> columnSize_{};
+    std::vector<int> columnClusterStart_; // per column (x-major) + 1: first cluster
+    int numClusters_ = 0;
+    std::vector<int> slotAtoms_;
+    std::vector<Vec3> slotOffsets_;
+    std::vector<Vec3> slotPositions_; // wrapped positions at build time (padding: a copy of slot 0)
+    std::vector<float> slotX_, slotY_, slotZ_; // the same in float, for the SIMD distance check
+    std::vector<std::uint8_t> occupancy_;     // per cluster: bit k set when slot k holds an atom
+    std::vector<Vec3> boundsLo_, boundsHi_;  // per cluster bounding box of its real atoms
+    std::vector<Vec3> buildPositions_;       // positions passed to the last build
+    std::vector<IEntry> iEntries_;
+    std::vector<JEntry> jEntries_;
+    bool pruned_ = false;
+    std::vector<IEntry> prunedI_;
+    std::vector<JEntry> prunedJ_;
+    std::array<Vec3, kNumShifts> shiftVectors_{};
+};
+
+} // namespace proteinmd

@@ -1,0 +1,176 @@
+// The cluster pair list: every pair within the cut-off is in it exactly once (compared with the
+// reference cell grid), also after atoms moved by less than half the buffer; needsRebuild notices
+// a larger move; exclusions end up in the excluded mask.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <set>
+
+#include "backends/reference/pair_iteration.h"
+#include "neighbor/cluster_pair_list.h"
+#include "proteinmd/backends/cpu_nonbonded.h"
+#include "proteinmd/core/error.h"
+#include "proteinmd/io/simulation_inputs.h"
+#include "test_support/test_paths.h"
+
+using namespace proteinmd;
+
+namespace {
+
+using PairKey = std::uint64_t;
+PairKey key(int i, int j)
+{
+    return (static_cast<PairKey>(std::min(i, j)) << 32) | static_cast<PairKey>(std::max(i, j));
+}
+
+struct ListedPairs {
+    std::set<PairKey> normal, excluded;
+    int duplicates = 0;
+};
+
+// Pairs of the list within `cutoff` at `positions` (the list's own frame: offsets and shifts).
+ListedPairs listedWithin(const ClusterPairList& list, std::span<const Vec3> positions, double cutoff)
+{
+    ListedPairs out;
+    const auto slots = list.slotAtoms();
+    const auto offsets = list.slotOffsets();
+    for (const auto& ie : list.iEntries()) {
+        const Vec3& s = list.shiftVectors()[static_cast<std::size_t>(ie.shift)];
+        for (int je = ie.jBegin; je < ie.jEnd; ++je) {
+            const auto& j = list.jEntries()[static_cast<std::size_t>(je)];
+            for (int a = 0; a < 4; ++a) {
+                for (int b = 0; b < 4; ++b) {
+                    const int bit = 1 << (4 * a + b);
+                    if (((j.interact | j.excluded) & bit) == 0) {
+                        continue;
+                    }
+                    const std::size_t sa = static_cast<std::size_t>(ie.cluster) * 4 + static_cast<std::size_t>(a);
+                    const std::size_t sb = static_cast<std::size_t>(j.cluster) * 4 + static_cast<std::size_t>(b);
+                    const Vec3 xa = positions[static_cast<std::size_t>(slots[sa])] + offsets[sa] + s;
+                    const Vec3 xb = positions[static_cast<std::size_t>(slots[sb])] + offsets[sb];
+                    if (norm2(xa - xb) < cutoff * cutoff) {
+                        auto& set = (j.interact & bit) ? out.normal : out.excluded;
+                        out.duplicates += set.insert(key(slots[sa], slots[sb])).second ? 0 : 1;
+                    }
+                }
+            }
+        }
+    }
+    return out;
+}
+
+void expectComplete(const System& system, std::span<const Vec3> positions, const Box& box,
+                    const ClusterPairList& list, double cutoff)
+{
+    std::set<PairKey> normal, excluded;
+    forEachPair(system, positions, box, true, cutoff, PairSearch::CellGrid,
+                [&](int i, int j, const Vec3&, double, bool isExcluded) {
+                    (isExcluded ? excluded : normal).insert(key(i, j));
+                });
+    const ListedPairs listed = listedWithin(list, positions, cutoff);
+    EXPECT_EQ(listed.duplicates, 0);
+    int missing = 0;
+    for (PairKey k : normal) {
+        missing += listed.normal.count(k) == 0 ? 1 : 0;
+    }
+    for (PairKey k : excluded) {
+        missing += listed.excluded.count(k) == 0 ? 1 : 0;
+    }
+    EXPECT_EQ(missing, 0);
+    EXPECT_EQ(listed.normal.size(), normal.size());
+    EXPECT_EQ(listed.excluded.size(), excluded.size());
+    EXPECT_GT(normal.size(), 0u);
+}
+
+SimulationInputs loadAla2()
+{
+    const auto dir = test::benchmarkDir("ala2_solvated");
+    return loadGromacsInputs(InputFiles{dir / "system.top", dir / "system.gro", dir / "energy.mdp", {}, {}});
+}
+
+} // namespace
+
+TEST(ClusterPairList, HoldsEveryPairWithinCutoffOnce)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    ClusterPairList list;
+    list.build(in.system, in.state.positions, in.state.box, 1.1, 2);
+    expectComplete(in.system, in.state.positions, in.state.box, list, 1.1);
+}
+
+TEST(ClusterPairList, NoPairMissingAfterMovesBelowHalfTheBuffer)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    const double rc = 1.0, buffer = 0.1;
+    ClusterPairList list;
+    list.build(in.system, in.state.positions, in.state.box, rc + buffer, 1);
+    // Every atom moves by just under half the buffer in a random direction.
+    std::mt19937 rng(7);
+    std::normal_distribution<double> gauss;
+    std::vector<Vec3> moved = in.state.positions;
+    for (Vec3& x : moved) {
+        Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
+        x += dir * (0.499 * buffer / norm(dir));
+    }
+    EXPECT_FALSE(list.needsRebuild(moved, 0.5 * buffer));
+    expectComplete(in.system, moved, in.state.box, list, rc);
+}
+
+TEST(ClusterPairList, OneThreadAndTwoThreadsBuildTheSameList)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    ClusterPairList one, two;
+    one.build(in.system, in.state.positions, in.state.box, 1.1, 1);
+    two.build(in.system, in.state.positions, in.state.box, 1.1, 2);
+    ASSERT_EQ(one.jEntries().size(), two.jEntries().size());
+    ASSERT_EQ(one.iEntries().size(), two.iEntries().size());
+    for (std::size_t k = 0; k < one.jEntries().size(); ++k) {
+        EXPECT_EQ(one.jEntries()[k].cluster, two.jEntries()[k].cluster);
+        EXPECT_EQ(one.jEntries()[k].interact, two.jEntries()[k].interact);
+    }
+}
+
+TEST(CpuNonbondedPairList, NeedsRebuildAfterMoveOfMoreThanHalfTheBuffer)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, 0.1, 1);
+    EXPECT_TRUE(nb.needsRebuild(in.state.positions)); // never built
+    nb.buildPairList(in.state.positions, in.state.box);
+    EXPECT_FALSE(nb.needsRebuild(in.state.positions));
+    std::vector<Vec3> moved = in.state.positions;
+    moved[5].x += 0.049;
+    EXPECT_FALSE(nb.needsRebuild(moved));
+    moved[5].x += 0.002;
+    EXPECT_TRUE(nb.needsRebuild(moved));
+}
+
+TEST(ClusterPairList, RefusesTriclinicBoxes)
+{
+    System system;
+    ClusterPairList list;
+    const Box box = Box::triclinic(Vec3{4, 0, 0}, Vec3{1, 4, 0}, Vec3{0, 0, 4});
+    EXPECT_FALSE(ClusterPairList::usable(box, 1.0));
+    EXPECT_THROW(list.build(system, {}, box, 1.0, 1), SetupError);
+}
+
+TEST(CpuNonbondedPairList, UpdateRebuildsEveryNstlistStepsOrWhenAtomsMovedTooFar)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, 0.1, 1);
+    std::vector<Vec3> x = in.state.positions;
+    EXPECT_TRUE(nb.updatePairList(x, in.state.box, 0, 10));
+    x[3].y += 0.01;
+    EXPECT_FALSE(nb.updatePairList(x, in.state.box, 1, 10));
+    EXPECT_TRUE(nb.updatePairList(x, in.state.box, 10, 10));
+    x[3].y += 0.06; // more than half the buffer since the rebuild at step 10
+    EXPECT_TRUE(nb.updatePairList(x, in.state.box, 11, 10));
+    EXPECT_FALSE(nb.updatePairList(x, in.state.box, 12, 10));
+    EXPECT_THROW(nb.updatePairList(x, in.state.box, 13, 0), SetupError);
+}
