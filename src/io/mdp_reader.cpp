@@ -140,6 +140,9 @@ void readEwald(MdpEntries& in, NonbondedOptions& nb)
     nb.ewaldRtol = in.real("ewald-rtol", nb.ewaldRtol, [](double v) { return v > 0 && v < 1; },
                            "a relative tolerance in (0, 1)");
     nb.epsilonSurface = in.real("epsilon-surface", nb.epsilonSurface, nonNegative, "a permittivity >= 0");
+    // proteinmd extension: OpenMM's ewaldErrorTolerance, for users who want OpenMM's PME parameters.
+    nb.ewaldErrorTolerance = in.real("ewald-error-tolerance", 0.0, [](double v) { return v >= 0 && v < 0.5; },
+                                     "0 (GROMACS's ewald-rtol rules) or an OpenMM ewaldErrorTolerance in (0, 0.5)");
 }
 
 void readCoupling(MdpEntries& in, MdpOptions& out, Diagnostics& diagnostics)

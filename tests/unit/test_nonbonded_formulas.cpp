@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "proteinmd/backends/reference_nonbonded.h"
+#include "proteinmd/forces/ewald_parameters.h"
 #include "proteinmd/forces/nonbonded_formulas.h"
 
 using namespace proteinmd;
@@ -166,7 +167,13 @@ TEST(NonbondedFormulas, EwaldRealMinusExclusionCorrectionIsPlainCoulomb)
 TEST(NonbondedFormulas, EwaldCoefficientMatchesGromacs)
 {
     // GROMACS calc_ewaldcoeff_q(0.9, 1e-5) in double (shared/benchmarks README).
-    EXPECT_NEAR(ewaldCoefficientFromTolerance(0.9, 1e-5), 3.4704591937120828, 1e-12);
-    const double beta = ewaldCoefficientFromTolerance(1.2, 1e-6);
+    EXPECT_NEAR(ewaldCoefficientFromRtol(0.9, 1e-5), 3.4704591937120828, 1e-12);
+    const double beta = ewaldCoefficientFromRtol(1.2, 1e-6);
     EXPECT_NEAR(std::erfc(beta * 1.2), 1e-6, 1e-17);
+    // The options decide: GROMACS's rule by default, OpenMM's for an ewald-error-tolerance.
+    NonbondedOptions options;
+    options.rcoulomb = 0.9;
+    EXPECT_EQ(ewaldCoefficient(options), ewaldCoefficientFromRtol(0.9, 1e-5));
+    options.ewaldErrorTolerance = 5e-4;
+    EXPECT_DOUBLE_EQ(ewaldCoefficient(options), std::sqrt(-std::log(2 * 5e-4)) / 0.9);
 }

@@ -22,8 +22,5 @@ namespace proteinmd {
 void addNonbondedForcesReference(const System& system, const NonbondedOptions& options,
                                  std::span<const Vec3> positions, const Box& box, ForceOutput& out);
 
-// GROMACS calc_ewaldcoeff_q: the beta with erfc(beta * rcoulomb) = ewaldRtol, found by the same
-// doubling + 60-step bisection so it agrees with GROMACS to the last bits (1/nm).
-double ewaldCoefficientFromTolerance(double rcoulomb, double ewaldRtol);
 
 } // namespace proteinmd

@@ -39,6 +39,9 @@ struct NonbondedOptions {
     double epsilonRf = 0.0;        // 0 means infinity (conducting boundary), as in GROMACS
     DispersionCorrectionType dispersionCorrection = DispersionCorrectionType::No;
     double ewaldRtol = 1e-5;
+    // proteinmd extension (.mdp key ewald-error-tolerance): > 0 chooses beta and the PME grid by
+    // OpenMM's rules for this ewaldErrorTolerance (order 5, unless fourier-nx/ny/nz are given).
+    double ewaldErrorTolerance = 0;
     int pmeOrder = 4;
     double fourierSpacing = 0.12;  // nm
     std::array<int, 3> fourierGrid{0, 0, 0}; // fourier-nx/ny/nz; 0 = from spacing

@@ -13,6 +13,7 @@
 
 #include "proteinmd/core/box.h"
 #include "proteinmd/core/vec3.h"
+#include "proteinmd/forces/ewald_parameters.h"
 
 namespace proteinmd {
 
@@ -81,14 +82,7 @@ double ewaldBackgroundEnergy(double totalCharge, double volume, double ewaldCoef
 Matrix3 ewaldBackgroundVirial(double totalCharge, double volume, double ewaldCoefficient,
                               double coulombPrefactor);
 
-// OpenMM's choice of the Ewald coefficient for a direct-space error tolerance delta at cut-off rc:
-// alpha = sqrt(-ln(2 delta)) / rc (nm^-1).
-double ewaldCoefficientFromErrorTolerance(double cutoff, double tolerance);
 
-// GROMACS's Ewald coefficient (calc_ewaldcoeff_q): the beta with erfc(beta rc) = ewald-rtol, found by
-// bisection to full double precision (rc = 0.9, rtol = 1e-5 gives 3.4704591937120828 nm^-1).
-// Throws SetupError unless cutoff > 0 and 0 < rtol < 1.
-double ewaldCoefficientFromRtol(double cutoff, double rtol);
 
 // OpenMM's PME parameters (NonbondedForceImpl::calcPMEParameters): alpha as above, grid
 // n_d = max(6, ceil(2 alpha L_d / (3 delta^(1/5)))) with L_d the box diagonal element, order 5

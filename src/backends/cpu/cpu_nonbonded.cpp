@@ -10,6 +10,7 @@
 #include "proteinmd/backends/reference_nonbonded.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/forces/dispersion_correction.h"
+#include "proteinmd/forces/ewald_parameters.h"
 #include "proteinmd/forces/nonbonded_formulas.h"
 
 namespace proteinmd {
@@ -95,7 +96,7 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
     case CoulombType::Pme:
     case CoulombType::Ewald:
         m.coulomb = nonbonded::CoulombConstants::ewaldReal(
-            options.epsilonR, ewaldCoefficientFromTolerance(options.rcoulomb, options.ewaldRtol), options.rcoulomb,
+            options.epsilonR, ewaldCoefficient(options), options.rcoulomb,
             coulombShift);
         break;
     }

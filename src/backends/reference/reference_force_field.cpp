@@ -46,12 +46,19 @@ ReferenceForceField::ReferenceForceField(const System& system, const NonbondedOp
             throw SetupError("coulombtype = Ewald (plain Ewald summation) is not supported; use PME");
         }
         EwaldSetup setup;
-        setup.coefficient = ewaldCoefficientFromTolerance(options_.rcoulomb, options_.ewaldRtol);
+        setup.coefficient = ewaldCoefficient(options_);
         setup.order = options_.pmeOrder;
         const bool explicitGrid =
             options_.fourierGrid[0] > 0 && options_.fourierGrid[1] > 0 && options_.fourierGrid[2] > 0;
-        setup.grid = explicitGrid ? options_.fourierGrid
-                                  : pmeGridFromSpacing(box, options_.fourierSpacing, options_.pmeOrder);
+        if (explicitGrid) {
+            setup.grid = options_.fourierGrid;
+        } else if (options_.ewaldErrorTolerance > 0) {
+            const PmeParameters openmm = openmmPmeParameters(box, options_.rcoulomb, options_.ewaldErrorTolerance);
+            setup.grid = openmm.grid;
+            setup.order = openmm.order;
+        } else {
+            setup.grid = pmeGridFromSpacing(box, options_.fourierSpacing, options_.pmeOrder);
+        }
         pme_ = std::make_unique<PmeSolver>(PmeParameters{setup.grid, setup.order, setup.coefficient},
                                            system_.numAtoms());
         ewald_ = setup;

@@ -6,6 +6,7 @@
 #include "backends/reference/reference_nonbonded_impl.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/forces/dispersion_correction.h"
+#include "proteinmd/forces/ewald_parameters.h"
 #include "proteinmd/forces/nonbonded_formulas.h"
 
 namespace proteinmd {
@@ -122,7 +123,7 @@ Interactions setUp(const NonbondedOptions& options, const Box& box)
         break;
     case CoulombType::Pme:
     case CoulombType::Ewald: {
-        const double beta = ewaldCoefficientFromTolerance(options.rcoulomb, options.ewaldRtol);
+        const double beta = ewaldCoefficient(options);
         in.coulomb = nonbonded::CoulombConstants::ewaldReal(options.epsilonR, beta, options.rcoulomb, coulombShift);
         break;
     }

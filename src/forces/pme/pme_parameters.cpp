@@ -84,42 +84,6 @@ Matrix3 ewaldBackgroundVirial(double totalCharge, double volume, double ewaldCoe
     return v;
 }
 
-double ewaldCoefficientFromErrorTolerance(double cutoff, double tolerance)
-{
-    if (!(cutoff > 0) || !(tolerance > 0 && tolerance < 0.5)) {
-        throw SetupError("Ewald coefficient: need cutoff > 0 and 0 < tolerance < 0.5, got cutoff " +
-                         std::to_string(cutoff) + ", tolerance " + std::to_string(tolerance));
-    }
-    return std::sqrt(-std::log(2.0 * tolerance)) / cutoff;
-}
-
-double ewaldCoefficientFromRtol(double cutoff, double rtol)
-{
-    if (!(cutoff > 0) || !std::isfinite(cutoff) || !(rtol > 0 && rtol < 1)) {
-        throw SetupError("Ewald coefficient: need cutoff > 0 and 0 < ewald-rtol < 1, got cutoff " +
-                         std::to_string(cutoff) + ", ewald-rtol " + std::to_string(rtol));
-    }
-    // As GROMACS: double an upper bound (from 10) until erfc(beta rc) <= rtol, then bisect 60 more
-    // times than it took to find the bound, which leaves the interval at double rounding.
-    double high = 5;
-    int doublings = 0;
-    do {
-        ++doublings;
-        high *= 2;
-    } while (std::erfc(high * cutoff) > rtol);
-    double low = 0;
-    double beta = high;
-    for (int i = 0; i < doublings + 60; ++i) {
-        beta = 0.5 * (low + high);
-        if (std::erfc(beta * cutoff) > rtol) {
-            low = beta;
-        } else {
-            high = beta;
-        }
-    }
-    return beta;
-}
-
 PmeParameters openmmPmeParameters(const Box& box, double cutoff, double tolerance)
 {
     if (!box.isPeriodic()) {
