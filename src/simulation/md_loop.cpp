@@ -102,6 +102,7 @@ private:
     double mass_ = 0;
     std::int64_t firstStep_ = 0;
     std::int64_t lastCheckpointStep_ = -1;
+    double checkpointSeconds_ = 0; // how long the last checkpoint took to write
     std::vector<Vec3> lastGood_;
 };
 
@@ -163,6 +164,11 @@ void DynamicsLoop::setUp()
             thermostat_->restoreState(c.realState);
         }
         lastCheckpointStep_ = c.step;
+        if (c.step > s_.lastStep) {
+            throw SetupError(fmt::format("the checkpoint {} is at step {}, beyond the run's length of {} steps; "
+                                         "give --steps N with N >= {} to continue it",
+                                         checkpointPath_.string(), c.step, s_.lastStep, c.step));
+        }
     } else {
         prepareStartingState(system, mdp_, constraints, state_);
         state_.step = 0;
@@ -221,7 +227,7 @@ void DynamicsLoop::writeCheckpointNow()
     c.outputs = outputs_->fileStates();
     writeCheckpoint(checkpointPath_, c);
     lastCheckpointStep_ = state_.step;
-    s_.timers.charge(StepPart::Output, start);
+    checkpointSeconds_ = secondsBetween(start, s_.timers.charge(StepPart::Output, start));
 }
 
 std::string DynamicsLoop::lastCheckpointText() const
@@ -292,7 +298,9 @@ RunResult DynamicsLoop::run()
         std::optional<RunOutcome> stop;
         if (s_.control.stopRequested != nullptr && s_.control.stopRequested->load()) {
             stop = RunOutcome::Interrupted;
-        } else if (s_.config.maxHours > 0 && elapsed + 2 * slowestStep + 5.0 >= 0.99 * s_.config.maxHours * 3600.0) {
+        } else if (s_.config.maxHours > 0 &&
+                   elapsed + 2 * slowestStep + checkpointSeconds_ >= 0.99 * s_.config.maxHours * 3600.0) {
+            // Leave room for two more steps and the checkpoint itself (GROMACS stops at 99% too).
             stop = RunOutcome::TimeLimit;
         }
         const bool checkpointDue = step > firstStep_ &&

@@ -35,6 +35,20 @@ check "the output folder is named at the end" "grep -q 'outputs in $TMP/example'
 timeout 120 "$BIN" run $EX/run.toml -o "$TMP/example" --steps 30 --resume > "$TMP/resume.out" 2>&1
 check "--resume continues to --steps 30" "[ $? -eq 0 ] && tail -n 1 $TMP/example/energy.csv | grep -q '^30,' && grep -q 'resuming from' $TMP/resume.out"
 
+# SIGINT stops at the next step with a checkpoint (exit 130); --resume carries on from it.
+"$BIN" run $EX/run.toml -o "$TMP/sigint" --steps 100000 > "$TMP/sigint.out" 2>&1 &
+pid=$!
+for i in $(seq 1 100); do grep -q "energies (kJ/mol)" "$TMP/sigint/proteinmd.log" 2>/dev/null && break; sleep 0.1; done
+sleep 0.3
+kill -INT $pid
+wait $pid
+rc=$?
+check "SIGINT: exit 130, checkpoint written, told how to continue"   "[ $rc -eq 130 ] && [ -s $TMP/sigint/state.cpt ] && grep -q 'continue with --resume' $TMP/sigint.out"
+stopped=$(sed -n 's/^interrupted at step \([0-9]*\);.*/\1/p' "$TMP/sigint.out")
+timeout 120 "$BIN" run $EX/run.toml -o "$TMP/sigint" --steps $((stopped + 5)) --resume > "$TMP/sigint2.out" 2>&1
+rc=$?
+check "resume after SIGINT runs on to its step + 5" "[ -n \"$stopped\" ] && [ $rc -eq 0 ] && tail -n 1 $TMP/sigint/energy.csv | grep -q \"^$((stopped + 5)),\""
+
 # GROMACS-input form with integrator = steep.
 printf 'integrator = steep\nnsteps = 20\nemtol = 100\n' > "$TMP/em.mdp"
 cat $EX/energy.mdp | grep -v '^integrator' >> "$TMP/em.mdp"

@@ -174,6 +174,32 @@ TEST(RunSimulation, StopRequestCheckpointsAndResumeContinuesExactly)
     expectSameRun(one, two);
 }
 
+// max_hours: the run stops by itself with a checkpoint; resuming to a length gives the uninterrupted run.
+TEST(RunSimulation, MaxHoursStopsWithACheckpointThatResumesExactly)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const fs::path limited = test::scratchDir("run_maxh_limited");
+    Silent silent;
+    RunConfig config = ala2VacuumConfig(limited, "md", "v-rescale", "", 10000000); // far more than 0.1 s allows
+    config.maxHours = 0.1 / 3600.0;
+    const RunResult stopped = runSimulation(config, RunControl{}, silent);
+    EXPECT_EQ(stopped.outcome, RunOutcome::TimeLimit);
+    EXPECT_LT(stopped.wallSeconds, 5.0);
+    EXPECT_EQ(readCheckpoint(limited / kCheckpointFile).step, stopped.lastStep);
+
+    const std::int64_t total = stopped.lastStep + 7;
+    RunControl resume;
+    resume.resume = true;
+    runSimulation(ala2VacuumConfig(limited, "md", "v-rescale", "", total), resume, silent);
+    const fs::path one = test::scratchDir("run_maxh_one");
+    runSimulation(ala2VacuumConfig(one, "md", "v-rescale", "", total), RunControl{}, silent);
+    expectSameRun(one, limited);
+
+    // A checkpoint beyond the requested length is an error, not a silent no-op.
+    EXPECT_THROW(runSimulation(ala2VacuumConfig(limited, "md", "v-rescale", "", total - 1), resume, silent),
+                 SetupError);
+}
+
 // Two atoms on top of each other: the run stops at step 0 naming them, leaves no NaN in energy.csv.
 TEST(RunSimulation, OverlappingAtomsStopWithTheAtomsNamed)
 {
