@@ -88,6 +88,7 @@ private:
     std::string lastCheckpointText() const;
     [[noreturn]] void failStep(const StepProblem& problem, std::int64_t step);
     StepEnergies checkedStep(State& state);
+    void loop(RunResult& result, Clock::time_point loopStart);
     void finish(RunResult& result);
 
     RunSession& s_;
@@ -124,6 +125,12 @@ void DynamicsLoop::setUp()
         }
     }
     if (!resumed_) {
+        if (!s_.control.resume && (fs::exists(checkpointPath_) || fs::exists(s_.directory / RunOutputs::kEnergyFile))) {
+            const std::string text = fmt::format("{} holds the outputs of an earlier run; they are overwritten (use "
+                                                 "--resume to continue that run instead)", s_.directory.string());
+            s_.log->line("warning: " + text);
+            s_.observer.warning(text);
+        }
         // A fresh run: a checkpoint of an earlier run in this folder must never be resumed with these outputs.
         std::error_code ec;
         fs::remove(checkpointPath_, ec);
@@ -276,17 +283,9 @@ StepEnergies DynamicsLoop::checkedStep(State& state)
     return e;
 }
 
-RunResult DynamicsLoop::run()
+void DynamicsLoop::loop(RunResult& result, Clock::time_point loopStart)
 {
-    setUp();
-    logSettings();
     const OutputOptions& o = s_.config.output;
-    s_.log->section("energies (kJ/mol)");
-    s_.log->line(logHeaderLine());
-
-    RunResult result;
-    result.firstStep = firstStep_;
-    const auto loopStart = Clock::now();
     auto lastCheckpointTime = loopStart;
     double slowestStep = 0;
     ProgressInfo info{state_.step, firstStep_, s_.lastStep, state_.time, mdp_.dt, 0};
@@ -353,6 +352,36 @@ RunResult DynamicsLoop::run()
         s_.note(fmt::format("stopped at step {} ({}); the checkpoint holds it: continue with --resume", state_.step,
                             result.outcome == RunOutcome::Interrupted ? "interrupted by a signal"
                                                                       : "max_hours reached"));
+    }
+}
+
+RunResult DynamicsLoop::run()
+{
+    setUp();
+    logSettings();
+    s_.log->section("energies (kJ/mol)");
+    s_.log->line(logHeaderLine());
+
+    RunResult result;
+    result.firstStep = firstStep_;
+    const auto loopStart = Clock::now();
+
+    try {
+        loop(result, loopStart);
+    } catch (const SimulationError&) {
+        throw;
+    } catch (const Error& e) {
+        // Disk full, a folder that went away, ...: say what was lost and what is kept.
+        const std::string text = fmt::format("{}\nThe run stopped at step {}; {}", e.what(), state_.step,
+                                             lastCheckpointStep_ >= 0
+                                                 ? "the last good checkpoint is kept: " + lastCheckpointText()
+                                                 : std::string("no checkpoint had been written yet"));
+        try {
+            s_.log->section("run stopped: output error");
+            s_.log->line(text);
+        } catch (const Error&) {
+        }
+        throw Error(text);
     }
     result.wallSeconds = secondsBetween(loopStart, Clock::now()); // incl. the last step's energies, as mdrun
     result.lastStep = state_.step;

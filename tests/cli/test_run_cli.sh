@@ -73,6 +73,13 @@ PY
     "[ $rc -eq 1 ] && grep -q 'unstable' $TMP/blowup.out && grep -q '(atom 6)' $TMP/blowup.out && grep -q '(atom 19)' $TMP/blowup.out && ! grep -qi 'nan' $TMP/blowup/energy.csv 2>/dev/null"
 fi
 
+# A full disk, simulated with a file-size limit (writes beyond 100 KiB fail with EFBIG; SIGXFSZ ignored):
+# exit 1 with the file and the OS's reason, no crash.
+(ulimit -f 100; trap '' XFSZ; exec "$BIN" run $EX/run.toml -o "$TMP/full" --steps 5) > "$TMP/full.out" 2>&1
+rc=$?
+check "disk full: exit 1 naming the file and the reason" \
+  "[ $rc -eq 1 ] && grep -q 'File too large' $TMP/full.out && grep -q 'state.cpt' $TMP/full.out && grep -q 'The run stopped at step 5' $TMP/full.out"
+
 "$BIN" run > "$TMP/usage.out" 2>&1
 check "run without inputs: exit 1 with a usage hint" "[ $? -eq 1 ] && grep -q 'CONFIG.toml' $TMP/usage.out"
 touch "$TMP/afile"
