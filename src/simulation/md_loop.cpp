@@ -34,11 +34,11 @@ double secondsBetween(Clock::time_point a, Clock::time_point b)
 
 constexpr const char* kSeedKey = "ld_seed";
 
-EnergyRecord energyRecord(const StepEnergies& e, const Box& box, double mass)
+EnergyRecord energyRecord(const StepEnergies& e, const Box& box, double mass, double dt)
 {
     EnergyRecord r;
     r.step = e.step;
-    r.timePs = e.time;
+    r.timePs = static_cast<double>(e.step) * dt; // as GROMACS, t = step dt (no summed rounding)
     r.potential = e.potential;
     r.kinetic = e.kinetic;
     r.total = e.total;
@@ -331,13 +331,13 @@ void DynamicsLoop::loop(RunResult& result, Clock::time_point loopStart)
         s_.timers.add(StepPart::Update, stepSeconds - (forceSeconds(s_.timers) - forceBefore));
         t = afterStep;
         if (o.energyEvery > 0 && step % o.energyEvery == 0) {
-            const EnergyRecord record = energyRecord(e, state_.box, mass_);
+            const EnergyRecord record = energyRecord(e, state_.box, mass_, mdp_.dt);
             outputs_->writeEnergy(record);
             if (o.logEvery > 0 && step % o.logEvery == 0) {
                 s_.log->line(logLine(record));
             }
         } else if (o.logEvery > 0 && step % o.logEvery == 0) {
-            s_.log->line(logLine(energyRecord(e, state_.box, mass_)));
+            s_.log->line(logLine(energyRecord(e, state_.box, mass_, mdp_.dt)));
         }
         t = s_.timers.charge(StepPart::Output, t);
         info.step = state_.step;
@@ -412,7 +412,7 @@ void DynamicsLoop::finish(RunResult& result)
     }
     if (o.energyEvery > 0 || o.logEvery > 0) {
         State side = state_;
-        const EnergyRecord record = energyRecord(checkedStep(side), state_.box, mass_);
+        const EnergyRecord record = energyRecord(checkedStep(side), state_.box, mass_, mdp_.dt);
         if (o.energyEvery > 0) {
             outputs_->writeEnergy(record);
         }
