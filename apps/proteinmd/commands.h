@@ -1,7 +1,9 @@
 #pragma once
 // The subcommands of the proteinmd program. Each registers its options with CLI11 and runs.
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,28 @@ private:
     std::filesystem::path topology_ = "topol.top";
     std::filesystem::path coordinates_ = "conf.gro";
     std::filesystem::path output_;
+};
+
+// `proteinmd run`: molecular dynamics (or minimisation) from a run configuration or GROMACS inputs.
+class RunCommand {
+public:
+    void registerWith(CLI::App& app);
+    bool selected() const { return command_ != nullptr && command_->parsed(); }
+    int run(int argc, char** argv) const;
+
+private:
+    CLI::App* command_ = nullptr;
+    std::filesystem::path config_;
+    std::filesystem::path topology_;
+    std::filesystem::path coordinates_;
+    std::filesystem::path mdp_;
+    std::filesystem::path restraintReference_;
+    std::vector<std::filesystem::path> includeDirs_;
+    std::filesystem::path outputDir_;
+    std::optional<std::int64_t> steps_;
+    std::optional<int> threads_;
+    std::optional<double> maxHours_;
+    bool resume_ = false;
 };
 
 } // namespace proteinmd::cli

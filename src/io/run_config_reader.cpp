@@ -247,6 +247,7 @@ RunConfig parseRunConfig(std::string_view text, const std::filesystem::path& pat
     out.read("h5md_forces", o.h5mdForces);
     out.read("trr_every", o.trrEvery);
     out.read("checkpoint_minutes", o.checkpointMinutes);
+    out.read("checkpoint_every", o.checkpointEvery);
     out.read("progress_every", o.progressEvery);
     out.warnAboutUnusedKeys(diagnostics);
 

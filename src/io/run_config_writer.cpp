@@ -121,6 +121,7 @@ std::string runConfigTomlFromMdp(const MdpOptions& mdp, const InputFiles& inputs
     line("h5md_every = 0", "H5MD (HDF5) trajectory every N steps; 0 = none");
     line(fmt::format("trr_every = {}", output.trrEvery), "full-precision TRR every N steps; 0 = none");
     line("checkpoint_minutes = 15", "checkpoint every N minutes of wall time, and at the end");
+    line("checkpoint_every = 0", "also checkpoint every N steps; 0 = by wall time only");
     toml += "\n";
     toml += "[physics]                        # GROMACS .mdp keys, checked exactly as in an .mdp file\n";
     for (const auto& [key, value] : mdp.raw) {

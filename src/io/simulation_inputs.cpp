@@ -41,15 +41,16 @@ void warnAboutNameMismatches(const Topology& topology, const CoordinateFrame& fr
     }
 }
 
-} // namespace
-
-SimulationInputs loadGromacsInputs(const InputFiles& files)
+SimulationInputs load(const InputFiles& files, const MdpOptions* givenMdp)
 {
     const auto start = Clock::now();
     SimulationInputs inputs;
 
     auto t = Clock::now();
-    if (files.mdp) {
+    const bool haveMdp = givenMdp != nullptr || files.mdp.has_value();
+    if (givenMdp != nullptr) {
+        inputs.mdp = *givenMdp;
+    } else if (files.mdp) {
         inputs.mdp = readMdp(*files.mdp, inputs.diagnostics);
     }
     inputs.timings.mdpSeconds = secondsSince(t);
@@ -57,7 +58,7 @@ SimulationInputs loadGromacsInputs(const InputFiles& files)
     t = Clock::now();
     CoordinateFrame frame = readCoordinates(files.coordinates);
     inputs.timings.coordinatesSeconds = secondsSince(t);
-    if (!files.mdp && !frame.box.isPeriodic()) {
+    if (!haveMdp && !frame.box.isPeriodic()) {
         inputs.mdp.nonbonded.periodic = false;
     }
 
@@ -106,6 +107,18 @@ SimulationInputs loadGromacsInputs(const InputFiles& files)
     }
     inputs.timings.totalSeconds = secondsSince(start);
     return inputs;
+}
+
+} // namespace
+
+SimulationInputs loadGromacsInputs(const InputFiles& files)
+{
+    return load(files, nullptr);
+}
+
+SimulationInputs loadGromacsInputs(const InputFiles& files, const MdpOptions& mdp)
+{
+    return load(files, &mdp);
 }
 
 } // namespace proteinmd

@@ -17,6 +17,7 @@
 namespace proteinmd {
 
 class PmeSolver;
+class StepTimers;
 
 // What the set-up decided for long-range electrostatics, for the log.
 struct EwaldSetup {
@@ -36,11 +37,15 @@ public:
 
     // Energies per term, forces and virial at the given positions and box.
     void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out);
+    // The same, charging the bonded, non-bonded and PME parts to `timers` (for the run's table).
+    void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, StepTimers& timers);
 
     const std::optional<EwaldSetup>& ewaldSetup() const { return ewald_; }
     const NonbondedOptions& options() const { return options_; }
 
 private:
+    void computeTimed(std::span<const Vec3> positions, const Box& box, ForceOutput& out, StepTimers* timers);
+
     const System& system_;
     NonbondedOptions options_;
     std::vector<CmapTable> cmapTables_; // spline-derived CMAP derivative grids, made once

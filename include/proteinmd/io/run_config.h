@@ -6,7 +6,8 @@
 //   [input]    topology, coordinates, include_dirs, restraint_reference   (paths relative to the file)
 //   [run]      steps, threads, max_hours
 //   [output]   directory, energy_every, log_every, xtc_every, xtc_precision, dcd_every, h5md_every,
-//              h5md_velocities, h5md_forces, trr_every, checkpoint_minutes, progress_every
+//              h5md_velocities, h5md_forces, trr_every, checkpoint_minutes, checkpoint_every,
+//              progress_every
 //   [physics]  .mdp keys with TOML values (numbers, strings, booleans as yes/no, arrays for
 //              per-group keys such as tau-t), validated exactly as an .mdp file is.
 
@@ -33,6 +34,7 @@ struct OutputOptions {
     bool h5mdForces = false;
     int trrEvery = 0;            // full-precision trajectory (nstxout)
     double checkpointMinutes = 15;
+    int checkpointEvery = 0;     // also checkpoint every N steps; 0 = by wall time only
     int progressEvery = 0;       // plain progress line every N steps off a terminal; 0 = about every 10 s
 };
 

@@ -43,5 +43,7 @@ struct SimulationInputs {
 // coordinates without a box mean vacuum (pbc = no, no cut-off). Position-restraint references
 // are taken from files.restraintCoordinates, or else from the coordinates (as `gmx grompp -r`).
 SimulationInputs loadGromacsInputs(const InputFiles& files);
+// The same with run parameters already read (a run configuration's [physics]); files.mdp is ignored.
+SimulationInputs loadGromacsInputs(const InputFiles& files, const MdpOptions& mdp);
 
 } // namespace proteinmd

@@ -6,6 +6,7 @@
 #include "proteinmd/core/error.h"
 #include "proteinmd/core/units.h"
 #include "proteinmd/forces/pme.h"
+#include "proteinmd/perf/step_timers.h"
 
 namespace proteinmd {
 
@@ -69,19 +70,41 @@ ReferenceForceField::~ReferenceForceField() = default;
 
 void ReferenceForceField::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out)
 {
+    computeTimed(positions, box, out, nullptr);
+}
+
+void ReferenceForceField::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out,
+                                  StepTimers& timers)
+{
+    computeTimed(positions, box, out, &timers);
+}
+
+void ReferenceForceField::computeTimed(std::span<const Vec3> positions, const Box& box, ForceOutput& out,
+                                       StepTimers* timers)
+{
     if (static_cast<int>(positions.size()) != system_.numAtoms()) {
         throw SetupError(fmt::format("{} positions given for a system of {} atoms", positions.size(),
                                      system_.numAtoms()));
     }
     checkCutoffsFitBox(options_, box);
+    // Charging costs two clock reads per part; without timers the parts are simply not charged.
+    auto t = StepTimers::Clock::now();
+    const auto charge = [&](StepPart part) {
+        if (timers != nullptr) {
+            t = timers->charge(part, t);
+        }
+    };
     out.reset(system_.numAtoms());
     addBondedForcesReference(system_.bonded, cmapTables_, options_.epsilonR, positions, box, out);
+    charge(StepPart::Bonded);
     addNonbondedForcesReference(system_, options_, positions, box, out);
+    charge(StepPart::Nonbonded);
     if (pme_) {
         const double prefactor = units::kCoulombConstant / options_.epsilonR;
         double recip = pme_->compute(positions, system_.charges, box, prefactor, out.forces, out.virial);
         recip += ewaldBackgroundEnergy(system_.totalCharge(), box.volume(), ewald_->coefficient, prefactor);
         out.energies.add(EnergyTerm::CoulombRecip, recip);
+        charge(StepPart::Pme);
     }
 }
 

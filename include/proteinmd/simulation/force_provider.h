@@ -1,0 +1,42 @@
+#pragma once
+// The seam between the run loop and whatever computes forces. A run asks a ForceProvider for
+// energies, forces and the virial; which backend answers (the double-precision reference today, the
+// fast CPU backend when it lands) is chosen in one place, makeForceProvider(). Integrators see it
+// through a ForceFunction (integrator.h), so nothing else in the loop depends on the backend.
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "proteinmd/core/box.h"
+#include "proteinmd/core/system.h"
+#include "proteinmd/forces/force_output.h"
+#include "proteinmd/integrators/integrator.h"
+#include "proteinmd/perf/step_timers.h"
+
+namespace proteinmd {
+
+struct MdpOptions;
+
+class ForceProvider {
+public:
+    virtual ~ForceProvider() = default;
+    // Energies per term, forces and virial at these positions; time spent is charged to `timers`
+    // per part (bonded, non-bonded, PME, ...) when given.
+    virtual void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, StepTimers* timers) = 0;
+    // One line naming the backend, for the log ("reference (double precision, single thread)").
+    virtual std::string name() const = 0;
+    // What the set-up decided (electrostatics, PME grid and Ewald coefficient, cut-offs), for the log.
+    virtual std::string describeSetup() const = 0;
+};
+
+// The backend for these run parameters. `backend` is "reference" (the only one so far); SetupError
+// for an unknown name. Validates the cut-offs against the box.
+std::unique_ptr<ForceProvider> makeForceProvider(const System& system, const MdpOptions& mdp, const Box& box,
+                                                 const std::string& backend = "reference");
+
+// The ForceFunction integrators and minimisers take, charging `timers` (may be null). The provider
+// and the timers must outlive it.
+ForceFunction forceFunction(ForceProvider& provider, StepTimers* timers);
+
+} // namespace proteinmd

@@ -1,0 +1,107 @@
+// The progress reporter's timing rules, and pressure/density against hand-computed values.
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "proteinmd/simulation/progress.h"
+#include "proteinmd/simulation/stability.h"
+#include "proteinmd/simulation/thermodynamics.h"
+
+namespace proteinmd {
+namespace {
+
+ProgressInfo at(std::int64_t step, double seconds)
+{
+    return ProgressInfo{step, 0, 1000, static_cast<double>(step) * 0.002, 0.002, seconds};
+}
+
+TEST(ProgressReporter, TerminalLineIsRewrittenAtMostFourTimesASecond)
+{
+    ProgressReporter reporter(true, 0);
+    int printed = 0;
+    for (int step = 1; step <= 200; ++step) { // 200 steps over 2 s
+        if (auto text = reporter.update(at(step, step * 0.01))) {
+            ++printed;
+            EXPECT_EQ(text->front(), '\r');
+            EXPECT_EQ(text->find('\n'), std::string::npos);
+        }
+    }
+    EXPECT_GE(printed, 7);
+    EXPECT_LE(printed, 9);
+    EXPECT_EQ(reporter.finish(), "\n");
+}
+
+TEST(ProgressReporter, PlainLinesEveryNStepsWithRateAndEta)
+{
+    ProgressReporter reporter(false, 100);
+    std::vector<std::string> lines;
+    for (int step = 1; step <= 1000; ++step) { // 10 ms per step: 100 steps/s
+        if (auto text = reporter.update(at(step, step * 0.01))) {
+            lines.push_back(*text);
+        }
+    }
+    ASSERT_EQ(lines.size(), 10u);
+    EXPECT_EQ(lines[0].back(), '\n');
+    // 100 steps/s of 2 fs = 0.2 ps/s = 17.28 ns/day; at step 500, 500 steps left = 5 s.
+    EXPECT_NEAR(reporter.currentNsPerDay(), 17.28, 0.01);
+    EXPECT_NE(lines[4].find("step 500/1000"), std::string::npos) << lines[4];
+    EXPECT_NE(lines[4].find("17.28 ns/day"), std::string::npos) << lines[4];
+    EXPECT_NE(lines[4].find("ETA 0:05"), std::string::npos) << lines[4];
+    EXPECT_EQ(reporter.finish(), "");
+}
+
+TEST(ProgressReporter, PlainLinesAboutEveryTenSecondsWithoutAStepInterval)
+{
+    ProgressReporter reporter(false, 0);
+    int printed = 0;
+    for (int step = 1; step <= 600; ++step) { // 0.1 s per step: 60 s
+        if (reporter.update(at(step, step * 0.1))) {
+            ++printed;
+        }
+    }
+    EXPECT_GE(printed, 6);
+    EXPECT_LE(printed, 8);
+}
+
+TEST(ProgressReporter, DurationFormat)
+{
+    EXPECT_EQ(ProgressReporter::formatDuration(3723), "1:02:03");
+    EXPECT_EQ(ProgressReporter::formatDuration(187), "3:07");
+    EXPECT_EQ(ProgressReporter::formatDuration(-1), "--:--");
+}
+
+// P = 2/(3V) (Ekin - tr Xi) * 16.6054 bar nm^3 mol/kJ (GROMACS PRESFAC).
+TEST(Thermodynamics, PressureAndDensityByHand)
+{
+    Matrix3 virial{};
+    virial[0] = Vec3{100, 5, 0};
+    virial[1] = Vec3{5, 200, 0};
+    virial[2] = Vec3{0, 0, 300};
+    const double p = pressureBar(1500.0, virial, 27.0);
+    EXPECT_NEAR(p, 2.0 / 81.0 * 900.0 * 16.6054, 1e-3);
+    EXPECT_NEAR(units::kPressureFactorBar, 16.6054, 1e-4);
+    // 1000 water molecules (18.015 amu) in 30 nm^3: 18015 * 1.66054e-27 kg / 3e-26 m^3 = 997.15 kg/m^3.
+    EXPECT_NEAR(densityKgPerM3(18015.0, 30.0), 997.15, 0.01);
+}
+
+TEST(Stability, CheckStepFlagsNonFiniteEnergiesAndJumps)
+{
+    Topology topology;
+    topology.atoms.resize(2); // unnamed atoms are described by number
+    const std::vector<Vec3> before{{0, 0, 0}, {1, 0, 0}};
+    std::vector<Vec3> after = before;
+    EXPECT_FALSE(checkStep(-10, 5, before, after, Box(), topology).has_value());
+    EXPECT_TRUE(checkStep(std::nan(""), 5, before, after, Box(), topology).has_value());
+    EXPECT_TRUE(checkStep(-10, INFINITY, before, after, Box(), topology).has_value());
+    after[1].x = 2.0; // 1 nm in one step
+    const auto jump = checkStep(-10, 5, before, after, Box(), topology);
+    ASSERT_TRUE(jump.has_value());
+    EXPECT_EQ(jump->atoms, std::vector<int>{1});
+    // The same jump across a periodic boundary is no jump.
+    after[1].x = 1.0 + 3.0;
+    EXPECT_FALSE(checkStep(-10, 5, before, after, Box::rectangular(3, 3, 3), topology).has_value());
+}
+
+} // namespace
+} // namespace proteinmd
