@@ -86,6 +86,7 @@ inline Mask16 operator<(Float16 a, Float16 b) { return {_mm512_cmp_ps_mask(a.v, 
 inline Mask16 operator&&(Mask16 a, Mask16 b) { return {static_cast<__mmask16>(a.m & b.m)}; }
 inline Mask16 operator||(Mask16 a, Mask16 b) { return {static_cast<__mmask16>(a.m | b.m)}; }
 inline bool anyTrue(Mask16 a) { return a.m != 0; }
+inline std::uint32_t toBits(Mask16 a) { return a.m; }
 // a where the mask is set, 0 elsewhere.
 inline Float16 selectOrZero(Mask16 m, Float16 a) { return {_mm512_maskz_mov_ps(m.m, a.v)}; }
 // a where the mask is set, b elsewhere.
@@ -232,6 +233,7 @@ inline Mask16 operator<(Float16 a, Float16 b)
 inline Mask16 operator&&(Mask16 a, Mask16 b) { return {a.m & b.m}; }
 inline Mask16 operator||(Mask16 a, Mask16 b) { return {a.m | b.m}; }
 inline bool anyTrue(Mask16 a) { return a.m != 0; }
+inline std::uint32_t toBits(Mask16 a) { return a.m; }
 inline Float16 selectOrZero(Mask16 m, Float16 a)
 {
     return detail::map([&](std::size_t l) { return ((m.m >> l) & 1u) != 0 ? a.v[l] : 0.0f; });
