@@ -102,9 +102,10 @@ inline void addBlockSum(float* dst, Float16 a)
 }
 inline float reduceAdd(Float16 a) { return _mm512_reduce_add_ps(a.v); }
 
-// dst[c * 4 + k] -= sum over the four blocks b of f_c[4 b + k] for c = x, y, z: the forces on the
-// 4 j-atoms of a 4x4 cluster pair, subtracted from a cluster's 12 floats (xxxx yyyy zzzz) with one
-// masked load/store instead of three.
+// dst[c * 4 + k] -= sum over the four blocks b of f_c[4 b + k] for c = x, y, z, dst[12..15]
+// unchanged: the forces on the 4 j-atoms of a 4x4 cluster pair, subtracted from a cluster's 16
+// floats (xxxx yyyy zzzz + padding, 64-byte aligned). One full-width aligned load/store rather
+// than three 128-bit ones, and unmasked so that the next load of the same cluster is forwarded.
 inline void subtractClusterForce(float* dst, Float16 fx, Float16 fy, Float16 fz)
 {
     // Halves first: 8 lanes (blocks 0+2 | 1+3) per component (AVX-512F only, no DQ needed).
@@ -112,15 +113,14 @@ inline void subtractClusterForce(float* dst, Float16 fx, Float16 fy, Float16 fz)
         return _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
     };
     const __m256 x8 = halves(fx.v), y8 = halves(fy.v), z8 = halves(fz.v);
-    // xy = [x02 x13 y02 y13] in 128-bit blocks; then [x02 y02 z02 -] + [x13 y13 z13 -].
+    // xy = [x02 x13 y02 y13], z0 = [z02 z13 0 0] in 128-bit blocks; then
+    // [x02 y02 z02 0] + [x13 y13 z13 0].
     const __m512 xy = _mm512_castpd_ps(
         _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(x8)), _mm256_castps_pd(y8), 1));
-    const __m512 zz = _mm512_castps256_ps512(z8);
-    const __m512 lo = _mm512_shuffle_f32x4(xy, zz, _MM_SHUFFLE(0, 0, 2, 0));
-    const __m512 hi = _mm512_shuffle_f32x4(xy, zz, _MM_SHUFFLE(1, 1, 3, 1));
-    const __mmask16 first12 = 0x0fff;
-    const __m512 old = _mm512_maskz_loadu_ps(first12, dst);
-    _mm512_mask_storeu_ps(dst, first12, _mm512_sub_ps(old, _mm512_add_ps(lo, hi)));
+    const __m512 z0 = _mm512_castpd_ps(_mm512_zextpd256_pd512(_mm256_castps_pd(z8)));
+    const __m512 lo = _mm512_shuffle_f32x4(xy, z0, _MM_SHUFFLE(2, 0, 2, 0));
+    const __m512 hi = _mm512_shuffle_f32x4(xy, z0, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm512_store_ps(dst, _mm512_sub_ps(_mm512_load_ps(dst), _mm512_add_ps(lo, hi)));
 }
 
 // Energies are summed in double: each float lane is widened before it is added.

@@ -14,11 +14,14 @@
 // which are the formulas of forces/nonbonded_formulas.h.
 //
 // Memory layout: j-data are SoA float arrays in cluster order, loaded as one 128-bit broadcast per
-// quantity; the forces of each cluster are 12 consecutive floats (xxxx yyyy zzzz) so a j-cluster's
-// forces are updated with one masked load/store; i-forces stay in registers over the j-list.
+// quantity; the forces of each cluster are 16 floats (xxxx yyyy zzzz + 4 padding, 64-byte aligned)
+// so a j-cluster's forces are updated with one aligned load/store; i-forces stay in registers over
+// the j-list.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <vector>
 
 #include "backends/cpu/ewald_correction.h"
@@ -59,7 +62,25 @@ struct BlockResult {
     std::array<Vec3, ClusterPairList::kNumShifts> shiftForce{}; // force on i-clusters per shift
 };
 
-// Forces go to f: 12 floats per cluster (x of slots 0-3, y, z).
+inline constexpr int kForceStride = 16; // floats per cluster in the force buffers
+
+// Allocator for the 64-byte aligned force buffers (full-width aligned loads and stores).
+template <typename T>
+struct CacheLineAllocator {
+    using value_type = T;
+    static constexpr std::align_val_t kAlignment{64};
+    CacheLineAllocator() = default;
+    template <typename U>
+    CacheLineAllocator(const CacheLineAllocator<U>&) noexcept
+    {
+    }
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlignment)); }
+    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, kAlignment); }
+    friend bool operator==(const CacheLineAllocator&, const CacheLineAllocator&) { return true; }
+};
+using ForceBuffer = std::vector<float, CacheLineAllocator<float>>;
+
+// Forces go to f (64-byte aligned): kForceStride floats per cluster (x of slots 0-3, y, z, padding).
 template <nonbonded::CoulombKind kCoulomb, LjKind kLj, LjParams kParams, bool kEnergy>
 void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin, int iEnd, float* f,
                    BlockResult& result)
@@ -226,7 +247,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
             fix = fix + fx4;
             fiy = fiy + fy4;
             fiz = fiz + fz4;
-            subtractClusterForce(f + 3 * jFirst, fx4, fy4, fz4);
+            subtractClusterForce(f + static_cast<std::size_t>(jEntry.cluster) * kForceStride, fx4, fy4, fz4);
         }
 
         // Forces on the i-atoms: sum the 4 lanes of each i-slot; their total feeds the shift force.
@@ -234,7 +255,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
         store(lane[1], fiy);
         store(lane[2], fiz);
         Vec3 total{};
-        float* const fi = f + 3 * iFirst;
+        float* const fi = f + static_cast<std::size_t>(entry.cluster) * kForceStride;
         for (int a = 0; a < kC; ++a) {
             float sum[3];
             for (int c = 0; c < 3; ++c) {

@@ -20,6 +20,8 @@ namespace {
 // summed in block order: that is what makes results independent of the number of threads.
 constexpr int kNumBlocks = 4;
 constexpr int kC = ClusterPairList::kClusterSize;
+// Floats of a block's force buffer per slot (the kernel's per-cluster records).
+constexpr std::size_t kBlockForceSize = cpu::kForceStride / kC;
 
 bool isEwald(const NonbondedOptions& o) { return o.coulombType == CoulombType::Pme || o.coulombType == CoulombType::Ewald; }
 
@@ -82,7 +84,7 @@ struct CpuNonbonded::Impl {
     bool built = false;
     std::array<int, kNumBlocks + 1> blockStart{};
     cpu::KernelData data;
-    std::vector<float> blockForces; // kNumBlocks x numClusters x 12 (xxxx yyyy zzzz per cluster)
+    cpu::ForceBuffer blockForces; // kNumBlocks x numClusters x kForceStride (xxxx yyyy zzzz + pad per cluster)
     bool lorentzBerthelot = false;  // the LJ matrix follows the rule: no gathers in the kernel
     std::vector<float> typeHalfSigma, typeEpsilon; // per LJ type, for lorentzBerthelot
     std::array<cpu::BlockResult, kNumBlocks> blockResults;
@@ -250,7 +252,7 @@ void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box
             }
         }
     }
-    m.blockForces.assign(static_cast<std::size_t>(kNumBlocks) * 3 * slots.size(), 0.0f);
+    m.blockForces.assign(static_cast<std::size_t>(kNumBlocks) * kBlockForceSize * slots.size(), 0.0f);
     if (m.options.dispersionCorrection != DispersionCorrectionType::No) {
         m.dispersion = computeDispersionCorrection(m.ljAverages, m.system.numAtoms(), m.options, box);
     }
@@ -426,8 +428,8 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     const std::size_t numSlots = m.list.slotAtoms().size();
 #pragma omp parallel for num_threads(m.numThreads) schedule(dynamic, 1)
     for (int b = 0; b < kNumBlocks; ++b) {
-        float* f = m.blockForces.data() + static_cast<std::size_t>(b) * 3 * numSlots;
-        std::fill(f, f + 3 * numSlots, 0.0f);
+        float* f = m.blockForces.data() + static_cast<std::size_t>(b) * kBlockForceSize * numSlots;
+        std::fill(f, f + kBlockForceSize * numSlots, 0.0f);
         cpu::BlockResult& r = m.blockResults[static_cast<std::size_t>(b)];
         r = cpu::BlockResult{};
         const int i0 = m.blockStart[static_cast<std::size_t>(b)];
@@ -451,8 +453,8 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
             }
             Vec3 f{};
             for (int b = 0; b < kNumBlocks; ++b) {
-                const float* fb = m.blockForces.data() + static_cast<std::size_t>(b) * 3 * numSlots +
-                                  3 * (s - s % kC) + s % kC;
+                const float* fb = m.blockForces.data() + static_cast<std::size_t>(b) * kBlockForceSize * numSlots +
+                                  kBlockForceSize * (s - s % kC) + s % kC;
                 f += Vec3{fb[0], fb[kC], fb[2 * kC]};
             }
             const auto atom = static_cast<std::size_t>(slots[s]);
