@@ -1,6 +1,7 @@
 #include "neighbor/cluster_pair_list.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -14,17 +15,6 @@ namespace proteinmd {
 namespace {
 
 constexpr int kC = ClusterPairList::kClusterSize;
-
-// Squared distance between two axis-aligned boxes (0 if they overlap).
-double boxDistance2(const Vec3& loA, const Vec3& hiA, const Vec3& loB, const Vec3& hiB)
-{
-    double d2 = 0;
-    for (int d = 0; d < 3; ++d) {
-        const double gap = std::max({0.0, loB[d] - hiA[d], loA[d] - hiB[d]});
-        d2 += gap * gap;
-    }
-    return d2;
-}
 
 } // namespace
 
@@ -68,10 +58,22 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
     // Each thread searches a contiguous range of i-clusters; the pieces are joined in order, so the
     // list does not depend on the thread count.
     const int numChunks = std::max(1, numThreads);
-    std::vector<std::vector<IEntry>> iParts(static_cast<std::size_t>(numChunks));
-    std::vector<std::vector<JEntry>> jParts(static_cast<std::size_t>(numChunks));
+    // The per-chunk buffers persist between builds, so a rebuild does not regrow them.
+    std::vector<std::vector<IEntry>>& iParts = iParts_;
+    std::vector<std::vector<JEntry>>& jParts = jParts_;
+    iParts.resize(static_cast<std::size_t>(numChunks));
+    jParts.resize(static_cast<std::size_t>(numChunks));
+    // First build: about half the clusters within rlist + a cluster's extent, per cluster.
+    const double clusterEdge = std::cbrt(kC * box.volume() / std::max(numAtoms_, 1));
+    const double reach = rlist + clusterEdge;
+    const auto estimate = static_cast<std::size_t>(
+        0.5 * numClusters_ * (4.0 / 3.0 * 3.14159 * reach * reach * reach) / (clusterEdge * clusterEdge * clusterEdge) /
+        numChunks);
 #pragma omp parallel for num_threads(numChunks) schedule(static, 1)
     for (int t = 0; t < numChunks; ++t) {
+        iParts[static_cast<std::size_t>(t)].clear();
+        jParts[static_cast<std::size_t>(t)].clear();
+        jParts[static_cast<std::size_t>(t)].reserve(estimate);
         // Later i-clusters have fewer partners (half list), so chunks are cut by the square root.
         auto bound = [&](int k) {
             const double f = 1.0 - std::sqrt(1.0 - static_cast<double>(k) / numChunks);
@@ -192,6 +194,24 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
         slotY_[s] = static_cast<float>(slotPositions_[s].y);
         slotZ_[s] = static_cast<float>(slotPositions_[s].z);
     }
+    // Bounds in float SoA for the SIMD box test, padded by one SIMD width with far-away boxes.
+    for (auto* v : {&boxLoX_, &boxLoY_, &boxLoZ_, &boxHiX_, &boxHiY_, &boxHiZ_}) {
+        v->assign(static_cast<std::size_t>(numClusters_ + simd::kWidth), 1e30f);
+    }
+    for (std::size_t c = 0; c < static_cast<std::size_t>(numClusters_); ++c) {
+        boxLoX_[c] = static_cast<float>(boundsLo_[c].x);
+        boxLoY_[c] = static_cast<float>(boundsLo_[c].y);
+        boxLoZ_[c] = static_cast<float>(boundsLo_[c].z);
+        boxHiX_[c] = static_cast<float>(boundsHi_[c].x);
+        boxHiY_[c] = static_cast<float>(boundsHi_[c].y);
+        boxHiZ_[c] = static_cast<float>(boundsHi_[c].z);
+    }
+    slotOfAtom_.assign(static_cast<std::size_t>(numAtoms_), 0);
+    for (std::size_t s = 0; s < numSlots; ++s) {
+        if (slotAtoms_[s] >= 0) {
+            slotOfAtom_[static_cast<std::size_t>(slotAtoms_[s])] = static_cast<int>(s);
+        }
+    }
     occupancy_.assign(static_cast<std::size_t>(numClusters_), 0);
     for (std::size_t s = 0; s < numSlots; ++s) {
         if (slotAtoms_[s] >= 0) {
@@ -203,26 +223,50 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
 void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
                                   std::vector<JEntry>& jOut) const
 {
+    using namespace simd;
     const double rlist2 = rlist_ * rlist_;
-    // Checked in float with a relative margin far above its rounding, so no pair within rlist is lost.
-    const simd::Float16 rlist2Float = simd::set1(static_cast<float>(rlist2 * (1.0 + 1e-5)));
-    // Bit a of excludedBy[atom]: the atom is excluded by i-slot a of the current i-cluster.
-    std::vector<std::uint8_t> excludedBy(static_cast<std::size_t>(numAtoms_), 0);
+    // Checked in float with a relative margin far above its rounding, so no pair within rlist is
+    // lost; the bounding-box test is only a pre-filter, so its margin is wider still.
+    const Float16 rlist2Float = set1(static_cast<float>(rlist2 * (1.0 + 1e-5)));
+    const Float16 boxLimit2 = set1(static_cast<float>(rlist2 * (1.0 + 1e-4)));
+    // excludedIn[cj]: bits 4 a + b of the atom pairs (i-slot a of the current i-cluster, j-slot b
+    // of cluster cj) that are excluded; reset after each i-cluster through `touched`.
+    std::vector<std::uint16_t> excludedIn(static_cast<std::size_t>(numClusters_), 0);
+    std::vector<int> touched;
     const bool haveExclusions = !system.exclusions.empty();
-    int column = 0;
+    // Member arrays as local pointers: the list's stores could otherwise alias them.
+    const float* const slotX = slotX_.data();
+    const float* const slotY = slotY_.data();
+    const float* const slotZ = slotZ_.data();
+    const float* const boxLoX = boxLoX_.data();
+    const float* const boxLoY = boxLoY_.data();
+    const float* const boxLoZ = boxLoZ_.data();
+    const float* const boxHiX = boxHiX_.data();
+    const float* const boxHiY = boxHiY_.data();
+    const float* const boxHiZ = boxHiZ_.data();
+    const std::uint8_t* const occupancy = occupancy_.data();
     for (int ci = ciBegin; ci < ciEnd; ++ci) {
-        while (columnClusterStart_[static_cast<std::size_t>(column) + 1] <= ci) {
-            ++column;
-        }
         const std::size_t iFirst = static_cast<std::size_t>(ci) * kC;
         if (haveExclusions) {
             for (int a = 0; a < kC; ++a) {
                 const int atom = slotAtoms_[iFirst + static_cast<std::size_t>(a)];
                 if (atom >= 0) {
                     for (int k : system.exclusions[static_cast<std::size_t>(atom)]) {
-                        excludedBy[static_cast<std::size_t>(k)] |= static_cast<std::uint8_t>(1u << a);
+                        const auto slot = static_cast<std::size_t>(slotOfAtom_[static_cast<std::size_t>(k)]);
+                        std::uint16_t& bits = excludedIn[slot / kC];
+                        if (bits == 0) {
+                            touched.push_back(static_cast<int>(slot / kC));
+                        }
+                        bits = static_cast<std::uint16_t>(bits | (1u << (a * kC + static_cast<int>(slot % kC))));
                     }
                 }
+            }
+        }
+        // Atom pairs that exist: occupied i-slot rows times occupied j-slots (repeated per row).
+        std::uint32_t rowsI = 0;
+        for (int a = 0; a < kC; ++a) {
+            if ((occupancy_[static_cast<std::size_t>(ci)] >> a) & 1u) {
+                rowsI |= 0xfu << (a * kC);
             }
         }
         for (int shift = 0; shift < kNumShifts; ++shift) {
@@ -245,10 +289,13 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
             const int jBegin = static_cast<int>(jOut.size());
             // The shifted i-cluster in SIMD lanes (lane 4 a + b: i-slot a), for the distance check.
             alignas(64) float lane[3][16];
-            simd::spreadRows4(&slotX_[iFirst], static_cast<float>(s.x), lane[0]);
-            simd::spreadRows4(&slotY_[iFirst], static_cast<float>(s.y), lane[1]);
-            simd::spreadRows4(&slotZ_[iFirst], static_cast<float>(s.z), lane[2]);
-            const simd::Float16 xi = simd::load(lane[0]), yi = simd::load(lane[1]), zi = simd::load(lane[2]);
+            spreadRows4(&slotX[iFirst], static_cast<float>(s.x), lane[0]);
+            spreadRows4(&slotY[iFirst], static_cast<float>(s.y), lane[1]);
+            spreadRows4(&slotZ[iFirst], static_cast<float>(s.z), lane[2]);
+            const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
+            const Float16 loX = set1(static_cast<float>(lo.x)), hiX = set1(static_cast<float>(hi.x));
+            const Float16 loY = set1(static_cast<float>(lo.y)), hiY = set1(static_cast<float>(hi.y));
+            const Float16 loZ = set1(static_cast<float>(lo.z)), hiZ = set1(static_cast<float>(hi.z));
             for (int cx = cLo[0]; cx <= cHi[0]; ++cx) {
                 for (int cy = cLo[1]; cy <= cHi[1]; ++cy) {
                     const int col = cx * columns_[1] + cy;
@@ -262,49 +309,64 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
                     if (gx * gx + gy * gy >= rlist2) {
                         continue;
                     }
-                    // Clusters of a column are sorted by z (both bounds non-decreasing): only
-                    // a contiguous run can come within rlist of the shifted i-cluster.
-                    const auto firstInReach = std::partition_point(
-                        boundsHi_.begin() + cjFirst, boundsHi_.begin() + cjLast,
-                        [&](const Vec3& h) { return h.z <= lo.z - rlist_; });
-                    for (int cj = static_cast<int>(firstInReach - boundsHi_.begin()); cj < cjLast; ++cj) {
-                        if (boundsLo_[static_cast<std::size_t>(cj)].z >= hi.z + rlist_) {
-                            break;
+                    // Clusters of a column are sorted by z (both bounds non-decreasing): only a
+                    // contiguous run can come within rlist of the shifted i-cluster. Columns are
+                    // short (~20 clusters), so the box test below simply runs from the column's
+                    // start (a binary search costs more in mispredicted branches); only tall
+                    // columns get one. The run ends at the first chunk reaching past hi.z + rlist.
+                    int runBegin = cjFirst;
+                    if (cjLast - cjFirst > 4 * kWidth) {
+                        const auto hiBegin = boundsHi_.begin();
+                        runBegin = static_cast<int>(
+                            std::partition_point(hiBegin + cjFirst, hiBegin + cjLast,
+                                                 [&](const Vec3& h) { return h.z <= lo.z - rlist_; }) -
+                            hiBegin);
+                    }
+                    const float zEnd = static_cast<float>(hi.z + rlist_);
+                    // Bounding-box distances of 16 j-clusters at a time (the float bounds are
+                    // padded, so reading past the column is safe; those lanes are masked off).
+                    bool columnDone = false;
+                    for (int c0 = runBegin; c0 < cjLast && !columnDone; c0 += kWidth) {
+                        const auto u0 = static_cast<std::size_t>(c0);
+                        const Float16 gapX = max(zero(), max(load(&boxLoX[u0]) - hiX, loX - load(&boxHiX[u0])));
+                        const Float16 gapY = max(zero(), max(load(&boxLoY[u0]) - hiY, loY - load(&boxHiY[u0])));
+                        const Float16 gapZ = max(zero(), max(load(&boxLoZ[u0]) - hiZ, loZ - load(&boxHiZ[u0])));
+                        const Float16 gap2 = fma(gapX, gapX, fma(gapY, gapY, gapZ * gapZ));
+                        std::uint32_t near = toBits(gap2 < boxLimit2);
+                        const int numLeft = cjLast - c0;
+                        if (numLeft < kWidth) {
+                            near &= (1u << numLeft) - 1u;
                         }
-                        // A cluster with its own image: only one of the shifts s and -s.
-                        if (cj == ci && shift < kCentralShift) {
-                            continue;
-                        }
-                        if (boxDistance2(lo, hi, boundsLo_[static_cast<std::size_t>(cj)],
-                                         boundsHi_[static_cast<std::size_t>(cj)]) >= rlist2) {
-                            continue;
-                        }
-                        const std::size_t jFirst = static_cast<std::size_t>(cj) * kC;
-                        const bool diagonal = cj == ci && shift == kCentralShift;
-                        // Any atom pair within rlist? Padding slots repeat their cluster's first
-                        // atom, so they add no pair of their own.
-                        const simd::Float16 dx = xi - simd::loadRepeat4(&slotX_[jFirst]);
-                        const simd::Float16 dy = yi - simd::loadRepeat4(&slotY_[jFirst]);
-                        const simd::Float16 dz = zi - simd::loadRepeat4(&slotZ_[jFirst]);
-                        const simd::Float16 r2 = simd::fma(dx, dx, simd::fma(dy, dy, dz * dz));
-                        if (!simd::anyTrue(r2 < rlist2Float)) {
-                            continue;
-                        }
-                        const std::uint32_t exists = existsMask(ci, cj, diagonal);
-                        if (exists == 0) {
-                            continue; // a one-atom cluster with itself
-                        }
-                        std::uint32_t excluded = 0;
-                        for (int b = 0; b < kC; ++b) {
-                            const int atomB = slotAtoms_[jFirst + static_cast<std::size_t>(b)];
-                            const std::uint32_t by = atomB >= 0 ? excludedBy[static_cast<std::size_t>(atomB)] : 0u;
-                            for (int a = 0; by != 0 && a < kC; ++a) {
-                                excluded |= ((by >> a) & 1u) << (a * kC + b);
+                        // Sorted by z: once a chunk ends beyond reach, so does the rest.
+                        columnDone = numLeft <= kWidth || boxLoZ[u0 + kWidth - 1] >= zEnd;
+                        for (; near != 0; near &= near - 1) {
+                            const int cj = c0 + std::countr_zero(near);
+                            // A cluster with its own image: only one of the shifts s and -s.
+                            if (cj == ci && shift < kCentralShift) {
+                                continue;
                             }
+                            const std::size_t jFirst = static_cast<std::size_t>(cj) * kC;
+                            // Any atom pair within rlist? Padding slots repeat their cluster's
+                            // first atom, so they add no pair of their own.
+                            const Float16 dx = xi - loadRepeat4(&slotX[jFirst]);
+                            const Float16 dy = yi - loadRepeat4(&slotY[jFirst]);
+                            const Float16 dz = zi - loadRepeat4(&slotZ[jFirst]);
+                            const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
+                            if (!anyTrue(r2 < rlist2Float)) {
+                                continue;
+                            }
+                            std::uint32_t exists = rowsI & (occupancy[static_cast<std::size_t>(cj)] * 0x1111u);
+                            if (cj == ci && shift == kCentralShift) {
+                                // A cluster with itself: only pairs a < b (bits 1-3, 6-7 and 11).
+                                exists &= 0x08CEu;
+                            }
+                            if (exists == 0) {
+                                continue; // a one-atom cluster with itself
+                            }
+                            const std::uint32_t excluded = excludedIn[static_cast<std::size_t>(cj)] & exists;
+                            jOut.push_back(JEntry{cj, static_cast<std::uint16_t>(exists & ~excluded),
+                                                  static_cast<std::uint16_t>(excluded)});
                         }
-                        excluded &= exists;
-                        jOut.push_back(JEntry{cj, static_cast<std::uint16_t>(exists & ~excluded),
-                                              static_cast<std::uint16_t>(excluded)});
                     }
                 }
             }
@@ -312,16 +374,10 @@ void ClusterPairList::searchRange(const System& system, int ciBegin, int ciEnd, 
                 iOut.push_back(IEntry{ci, shift, jBegin, static_cast<int>(jOut.size())});
             }
         }
-        if (haveExclusions) {
-            for (int a = 0; a < kC; ++a) {
-                const int atom = slotAtoms_[iFirst + static_cast<std::size_t>(a)];
-                if (atom >= 0) {
-                    for (int k : system.exclusions[static_cast<std::size_t>(atom)]) {
-                        excludedBy[static_cast<std::size_t>(k)] = 0;
-                    }
-                }
-            }
+        for (int c : touched) {
+            excludedIn[static_cast<std::size_t>(c)] = 0;
         }
+        touched.clear();
     }
 }
 
@@ -388,21 +444,6 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                         jParts[static_cast<std::size_t>(t)].end());
     }
     pruned_ = true;
-}
-
-std::uint32_t ClusterPairList::existsMask(int ci, int cj, bool diagonal) const
-{
-    const std::uint32_t occupiedI = occupancy_[static_cast<std::size_t>(ci)];
-    const std::uint32_t occupiedJ = occupancy_[static_cast<std::size_t>(cj)];
-    std::uint32_t mask = 0;
-    for (int a = 0; a < kC; ++a) {
-        if ((occupiedI >> a) & 1u) {
-            mask |= occupiedJ << (a * kC);
-        }
-    }
-    // A cluster with itself: only pairs a < b (bits 1-3, 6-7 and 11).
-    constexpr std::uint32_t kUpperTriangle = 0x08CEu;
-    return diagonal ? mask & kUpperTriangle : mask;
 }
 
 bool ClusterPairList::needsRebuild(std::span<const Vec3> positions, double maxDisplacement) const

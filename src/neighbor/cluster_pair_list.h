@@ -72,7 +72,6 @@ private:
     void sortIntoClusters(std::span<const Vec3> positions);
     void searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
                      std::vector<JEntry>& jOut) const;
-    std::uint32_t existsMask(int ci, int cj, bool diagonal) const;
 
     Box box_;
     double rlist_ = 0;
@@ -87,7 +86,11 @@ private:
     std::vector<float> slotX_, slotY_, slotZ_; // the same in float, for the SIMD distance check
     std::vector<std::uint8_t> occupancy_;     // per cluster: bit k set when slot k holds an atom
     std::vector<Vec3> boundsLo_, boundsHi_;  // per cluster bounding box of its real atoms
+    std::vector<float> boxLoX_, boxLoY_, boxLoZ_, boxHiX_, boxHiY_, boxHiZ_; // the same in float SoA (+ padding)
+    std::vector<int> slotOfAtom_;            // inverse of slotAtoms_
     std::vector<Vec3> buildPositions_;       // positions passed to the last build
+    std::vector<std::vector<IEntry>> iParts_; // per search chunk, kept for their capacity
+    std::vector<std::vector<JEntry>> jParts_;
     std::vector<IEntry> iEntries_;
     std::vector<JEntry> jEntries_;
     bool pruned_ = false;

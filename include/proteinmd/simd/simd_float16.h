@@ -86,6 +86,7 @@ inline Mask16 operator<(Float16 a, Float16 b) { return {_mm512_cmp_ps_mask(a.v, 
 inline Mask16 operator&&(Mask16 a, Mask16 b) { return {static_cast<__mmask16>(a.m & b.m)}; }
 inline Mask16 operator||(Mask16 a, Mask16 b) { return {static_cast<__mmask16>(a.m | b.m)}; }
 inline bool anyTrue(Mask16 a) { return a.m != 0; }
+inline std::uint32_t toBits(Mask16 a) { return a.m; }
 // a where the mask is set, 0 elsewhere.
 inline Float16 selectOrZero(Mask16 m, Float16 a) { return {_mm512_maskz_mov_ps(m.m, a.v)}; }
 // a where the mask is set, b elsewhere.
@@ -100,6 +101,27 @@ inline void addBlockSum(float* dst, Float16 a)
     _mm_storeu_ps(dst, _mm_add_ps(_mm_loadu_ps(dst), q));
 }
 inline float reduceAdd(Float16 a) { return _mm512_reduce_add_ps(a.v); }
+
+// dst[c * 4 + k] -= sum over the four blocks b of f_c[4 b + k] for c = x, y, z, dst[12..15]
+// unchanged: the forces on the 4 j-atoms of a 4x4 cluster pair, subtracted from a cluster's 16
+// floats (xxxx yyyy zzzz + padding, 64-byte aligned). One full-width aligned load/store rather
+// than three 128-bit ones, and unmasked so that the next load of the same cluster is forwarded.
+inline void subtractClusterForce(float* dst, Float16 fx, Float16 fy, Float16 fz)
+{
+    // Halves first: 8 lanes (blocks 0+2 | 1+3) per component (AVX-512F only, no DQ needed).
+    const auto halves = [](__m512 v) {
+        return _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    };
+    const __m256 x8 = halves(fx.v), y8 = halves(fy.v), z8 = halves(fz.v);
+    // xy = [x02 x13 y02 y13], z0 = [z02 z13 0 0] in 128-bit blocks; then
+    // [x02 y02 z02 0] + [x13 y13 z13 0].
+    const __m512 xy = _mm512_castpd_ps(
+        _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(x8)), _mm256_castps_pd(y8), 1));
+    const __m512 z0 = _mm512_castpd_ps(_mm512_zextpd256_pd512(_mm256_castps_pd(z8)));
+    const __m512 lo = _mm512_shuffle_f32x4(xy, z0, _MM_SHUFFLE(2, 0, 2, 0));
+    const __m512 hi = _mm512_shuffle_f32x4(xy, z0, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm512_store_ps(dst, _mm512_sub_ps(_mm512_load_ps(dst), _mm512_add_ps(lo, hi)));
+}
 
 // Energies are summed in double: each float lane is widened before it is added.
 class DoubleAccumulator {
@@ -211,6 +233,7 @@ inline Mask16 operator<(Float16 a, Float16 b)
 inline Mask16 operator&&(Mask16 a, Mask16 b) { return {a.m & b.m}; }
 inline Mask16 operator||(Mask16 a, Mask16 b) { return {a.m | b.m}; }
 inline bool anyTrue(Mask16 a) { return a.m != 0; }
+inline std::uint32_t toBits(Mask16 a) { return a.m; }
 inline Float16 selectOrZero(Mask16 m, Float16 a)
 {
     return detail::map([&](std::size_t l) { return ((m.m >> l) & 1u) != 0 ? a.v[l] : 0.0f; });
@@ -223,6 +246,17 @@ inline void addBlockSum(float* dst, Float16 a)
 {
     for (std::size_t k = 0; k < 4; ++k) {
         dst[k] += (a.v[k] + a.v[k + 8]) + (a.v[k + 4] + a.v[k + 12]);
+    }
+}
+inline void subtractClusterForce(float* dst, Float16 fx, Float16 fy, Float16 fz)
+{
+    // The same association as the AVX-512 version: (b0 + b2) + (b1 + b3).
+    const Float16* f[3] = {&fx, &fy, &fz};
+    for (std::size_t c = 0; c < 3; ++c) {
+        for (std::size_t k = 0; k < 4; ++k) {
+            const auto& v = f[c]->v;
+            dst[c * 4 + k] -= (v[k] + v[k + 8]) + (v[k + 4] + v[k + 12]);
+        }
     }
 }
 inline float reduceAdd(Float16 a)

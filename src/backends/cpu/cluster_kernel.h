@@ -1,35 +1,51 @@
 #pragma once
 // The 4x4 cluster-pair non-bonded kernel, written once over simd::Float16 (one lane per atom pair:
-// lane 4 a + b = i-slot a with j-slot b). Single-precision forces, energies widened to double per
-// cluster pair. Compile-time variants: Coulomb kind (reaction field incl. plain cut-off, or Ewald
-// real space), LJ modifier, energies on/off.
+// lane 4 a + b = i-slot a with j-slot b). Single-precision forces; energies summed in float over
+// the j-list of one i-entry, then widened to double. Compile-time variants: Coulomb kind (reaction
+// field incl. plain cut-off, or Ewald real space), LJ modifier, LJ parameters (matrix gathers or
+// the Lorentz-Berthelot rule from per-atom values), energies on/off.
 //
 // Per lane, with m = "interacts normally" and e = "excluded pair", both only inside the cut-off:
 //  reaction field: V = qq (m/r + k_rf r^2 - c_rf) for m or e;  F/r = qq (m/r^3 - 2 k_rf)
-//  Ewald:          E = erfc(beta r) - (e ? 1 : 0); V = qq (E/r - m shift); F/r = qq (E/r + 2 beta/sqrt(pi) exp(-beta^2 r^2)) / r^2
+//  Ewald:          V = qq (m/r - beta G(w) - m shift); F/r = qq (m/r^3 - beta^3 H(w)), w = (beta r)^2,
+//                  G and H the rational fits of ewald_correction.h (no exp/erfc)
 //  LJ (m and r < rvdw): V = c12 (r^-12 - s12) - c6 (r^-6 - s6); F/r = (12 c12 r^-12 - 6 c6 r^-6) / r^2,
 //      or the force-switched / potential-switched forms,
 // which are the formulas of forces/nonbonded_formulas.h.
+//
+// Memory layout: j-data are SoA float arrays in cluster order, loaded as one 128-bit broadcast per
+// quantity; the forces of each cluster are 16 floats (xxxx yyyy zzzz + 4 padding, 64-byte aligned)
+// so a j-cluster's forces are updated with one aligned load/store; i-forces stay in registers over
+// the j-list.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <vector>
 
+#include "backends/cpu/ewald_correction.h"
 #include "neighbor/cluster_pair_list.h"
 #include "proteinmd/forces/nonbonded_formulas.h"
 #include "proteinmd/simd/simd_float16.h"
 
 namespace proteinmd::cpu {
 
-// Per-slot data in the pair list's cluster order, refreshed from the positions every step.
 enum class LjKind { Plain, PotentialShift, ForceSwitch, PotentialSwitch };
+// Matrix: c6/c12 gathered from the type matrix. LorentzBerthelot: c6 = eps_i eps_j (s_i + s_j)^6,
+// c12 = c6 (s_i + s_j)^6 with s = sigma/2 and eps = sqrt(4 epsilon) per atom (exact when the
+// matrix follows that rule, which CpuNonbonded checks).
+enum class LjParams { Matrix, LorentzBerthelot };
 
+// Per-slot data in the pair list's cluster order, refreshed from the positions every step.
 struct KernelData {
     std::vector<float> x, y, z;        // positions in the list's frame
     std::vector<float> q;              // charges times the Coulomb prefactor (i side) / plain (j side)
     std::vector<float> charge;         // plain charges
     std::vector<std::int32_t> type;    // LJ type (0 for padding)
     std::vector<std::int32_t> typeRow; // LJ type * numTypes
+    std::vector<float> ljHalfSigma;    // Lorentz-Berthelot: sigma / 2
+    std::vector<float> ljEpsilon;      // Lorentz-Berthelot: sqrt(4 epsilon)
     std::vector<float> c6, c12;        // numTypes x numTypes
     float rc2 = 0, rvdw2 = 0;
     float shift6 = 0, shift12 = 0;     // LJ potential shift
@@ -46,9 +62,28 @@ struct BlockResult {
     std::array<Vec3, ClusterPairList::kNumShifts> shiftForce{}; // force on i-clusters per shift
 };
 
-template <nonbonded::CoulombKind kCoulomb, LjKind kLj, bool kEnergy>
-void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin, int iEnd, float* fx, float* fy,
-                   float* fz, BlockResult& result)
+inline constexpr int kForceStride = 16; // floats per cluster in the force buffers
+
+// Allocator for the 64-byte aligned force buffers (full-width aligned loads and stores).
+template <typename T>
+struct CacheLineAllocator {
+    using value_type = T;
+    static constexpr std::align_val_t kAlignment{64};
+    CacheLineAllocator() = default;
+    template <typename U>
+    CacheLineAllocator(const CacheLineAllocator<U>&) noexcept
+    {
+    }
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlignment)); }
+    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, kAlignment); }
+    friend bool operator==(const CacheLineAllocator&, const CacheLineAllocator&) { return true; }
+};
+using ForceBuffer = std::vector<float, CacheLineAllocator<float>>;
+
+// Forces go to f (64-byte aligned): kForceStride floats per cluster (x of slots 0-3, y, z, padding).
+template <nonbonded::CoulombKind kCoulomb, LjKind kLj, LjParams kParams, bool kEnergy>
+void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin, int iEnd, float* f,
+                   BlockResult& result)
 {
     using namespace simd;
     constexpr int kC = ClusterPairList::kClusterSize;
@@ -64,8 +99,8 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
     // Constants and arrays in locals: the force stores below could otherwise alias them.
     const Float16 shift6 = set1(d.shift6), shift12 = set1(d.shift12);
     const Float16 kRf = set1(d.kRf), cRf = set1(d.cRf);
-    const Float16 beta = set1(d.beta), ewaldShift = set1(d.ewaldShift);
-    const Float16 gaussFactor = set1(static_cast<float>(nonbonded::kTwoOverSqrtPi) * d.beta);
+    const Float16 beta = set1(d.beta), beta2 = set1(d.beta * d.beta), beta3 = set1(d.beta * d.beta * d.beta);
+    const Float16 ewaldShift = set1(d.ewaldShift);
     const Float16 rSwitch = set1(d.rSwitch);
     const Float16 fsA6 = set1(d.fsA6), fsB6 = set1(d.fsB6), fsC6 = set1(d.fsC6);
     const Float16 fsA12 = set1(d.fsA12), fsB12 = set1(d.fsB12), fsC12 = set1(d.fsC12);
@@ -75,11 +110,13 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
     const float* const zs = d.z.data();
     const float* const charges = d.charge.data();
     const std::int32_t* const types = d.type.data();
+    const float* const halfSigmas = d.ljHalfSigma.data();
+    const float* const epsilons = d.ljEpsilon.data();
     const float* const c6Table = d.c6.data();
     const float* const c12Table = d.c12.data();
     DoubleAccumulator energyLj, energyCoulomb;
 
-    alignas(64) float lane[3][16];
+    alignas(64) float lane[5][16];
     alignas(64) std::int32_t laneInt[16];
     for (int ie = iBegin; ie < iEnd; ++ie) {
         const ClusterPairList::IEntry& entry = iEntries[static_cast<std::size_t>(ie)];
@@ -90,15 +127,25 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
         spreadRows4(ys + iFirst, static_cast<float>(s.y), lane[1]);
         spreadRows4(zs + iFirst, static_cast<float>(s.z), lane[2]);
         spreadRows4(d.q.data() + iFirst, 0.0f, qLane);
-        for (int a = 0; a < kC; ++a) {
-            for (int b = 0; b < kC; ++b) {
-                laneInt[a * kC + b] = d.typeRow[iFirst + static_cast<std::size_t>(a)];
-            }
-        }
         const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
         const Float16 qi = load(qLane);
-        const Int16 rowI = loadInt(laneInt);
+        Int16 rowI{};
+        Float16 sigmaI{}, epsI{};
+        if constexpr (kParams == LjParams::Matrix) {
+            for (int a = 0; a < kC; ++a) {
+                for (int b = 0; b < kC; ++b) {
+                    laneInt[a * kC + b] = d.typeRow[iFirst + static_cast<std::size_t>(a)];
+                }
+            }
+            rowI = loadInt(laneInt);
+        } else {
+            spreadRows4(halfSigmas + iFirst, 0.0f, lane[3]);
+            spreadRows4(epsilons + iFirst, 0.0f, lane[4]);
+            sigmaI = load(lane[3]);
+            epsI = load(lane[4]);
+        }
         Float16 fix = zero(), fiy = zero(), fiz = zero();
+        Float16 vLjSum = zero(), vCoulombSum = zero();
 
         for (int je = entry.jBegin; je < entry.jEnd; ++je) {
             const ClusterPairList::JEntry& jEntry = jEntries[static_cast<std::size_t>(je)];
@@ -120,9 +167,18 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
 
             // Lennard-Jones.
             const Mask16 ljMask = interact && (r2 < rvdw2);
-            const Int16 index = rowI + loadRepeat4(types + jFirst);
-            const Float16 c6 = gather(c6Table, index);
-            const Float16 c12 = gather(c12Table, index);
+            Float16 c6, c12;
+            if constexpr (kParams == LjParams::Matrix) {
+                const Int16 index = rowI + loadRepeat4(types + jFirst);
+                c6 = gather(c6Table, index);
+                c12 = gather(c12Table, index);
+            } else {
+                const Float16 sigma = sigmaI + loadRepeat4(halfSigmas + jFirst);
+                const Float16 sigma2 = sigma * sigma;
+                const Float16 sigma6 = sigma2 * sigma2 * sigma2;
+                c6 = epsI * loadRepeat4(epsilons + jFirst) * sigma6;
+                c12 = c6 * sigma6;
+            }
             const Float16 rinv6 = rinv2 * rinv2 * rinv2;
             const Float16 vlj6 = c6 * rinv6;
             const Float16 vlj12 = c12 * rinv6 * rinv6;
@@ -134,7 +190,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
                     if constexpr (kLj == LjKind::PotentialShift) {
                         v = v - fnma(c6, shift6, c12 * shift12);
                     }
-                    energyLj.add(selectOrZero(ljMask, v));
+                    vLjSum = vLjSum + selectOrZero(ljMask, v);
                 }
             } else {
                 const Float16 r = r2s * rinv;
@@ -153,7 +209,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
                                                          fma(fsB6 * quarter, t3 * t, fsC6));
                         const Float16 phi12 = rinv6 * rinv6 - fma(fsA12 * third, t3,
                                                                   fma(fsB12 * quarter, t3 * t, fsC12));
-                        energyLj.add(selectOrZero(ljMask, fnma(c6, phi6, c12 * phi12)));
+                        vLjSum = vLjSum + selectOrZero(ljMask, fnma(c6, phi6, c12 * phi12));
                     }
                 } else {
                     // V S with S = 1 + sw3 t^3 + sw4 t^4 + sw5 t^5; F = F_plain S - V dS/dr.
@@ -163,30 +219,25 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
                     const Float16 dsw = fma(fma(set1(5.0f) * sw5, t, set1(4.0f) * sw4), t, set1(3.0f) * sw3) * t2;
                     fOverR = selectOrZero(ljMask, fnma(v * dsw, rinv, fr * sw * rinv2));
                     if constexpr (kEnergy) {
-                        energyLj.add(selectOrZero(ljMask, v * sw));
+                        vLjSum = vLjSum + selectOrZero(ljMask, v * sw);
                     }
                 }
             }
 
             // Coulomb.
             const Float16 qq = qi * loadRepeat4(charges + jFirst);
+            const Float16 rinvM = selectOrZero(interact, rinv);
             if constexpr (kCoulomb == nonbonded::CoulombKind::ReactionField) {
-                const Float16 rinvM = selectOrZero(interact, rinv);
                 fOverR = fOverR + selectOrZero(any, qq * fnma(set1(2.0f), kRf, rinvM * rinv2));
                 if constexpr (kEnergy) {
-                    energyCoulomb.add(selectOrZero(any, qq * (fma(kRf, r2, rinvM) - cRf)));
+                    vCoulombSum = vCoulombSum + selectOrZero(any, qq * (fma(kRf, r2, rinvM) - cRf));
                 }
             } else {
-                const Float16 z = beta * r2s * rinv;
-                const Float16 expMinusZ2 = simd::exp(set1(0.0f) - z * z);
-                const Float16 erfcZ = simd::erfc(z, expMinusZ2);
-                const Float16 e = blend(interact, erfcZ, erfcZ - set1(1.0f));
-                const Float16 eOverR = e * rinv;
-                const Float16 gauss = gaussFactor * expMinusZ2;
-                fOverR = fOverR + selectOrZero(any, qq * (eOverR + gauss) * rinv2);
+                const Float16 w = beta2 * r2s;
+                fOverR = fOverR + selectOrZero(any, qq * fnma(beta3, ewaldH(w), rinvM * rinv2));
                 if constexpr (kEnergy) {
                     const Float16 shift = selectOrZero(interact, ewaldShift);
-                    energyCoulomb.add(selectOrZero(any, qq * (eOverR - shift)));
+                    vCoulombSum = vCoulombSum + selectOrZero(any, qq * (fnma(beta, ewaldG(w), rinvM) - shift));
                 }
             }
 
@@ -196,9 +247,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
             fix = fix + fx4;
             fiy = fiy + fy4;
             fiz = fiz + fz4;
-            addBlockSum(&fx[jFirst], zero() - fx4);
-            addBlockSum(&fy[jFirst], zero() - fy4);
-            addBlockSum(&fz[jFirst], zero() - fz4);
+            subtractClusterForce(f + static_cast<std::size_t>(jEntry.cluster) * kForceStride, fx4, fy4, fz4);
         }
 
         // Forces on the i-atoms: sum the 4 lanes of each i-slot; their total feeds the shift force.
@@ -206,18 +255,20 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, int iBegin,
         store(lane[1], fiy);
         store(lane[2], fiz);
         Vec3 total{};
+        float* const fi = f + static_cast<std::size_t>(entry.cluster) * kForceStride;
         for (int a = 0; a < kC; ++a) {
             float sum[3];
             for (int c = 0; c < 3; ++c) {
                 sum[c] = (lane[c][kC * a] + lane[c][kC * a + 1]) + (lane[c][kC * a + 2] + lane[c][kC * a + 3]);
+                fi[c * kC + a] += sum[c];
             }
-            const std::size_t slot = iFirst + static_cast<std::size_t>(a);
-            fx[slot] += sum[0];
-            fy[slot] += sum[1];
-            fz[slot] += sum[2];
             total += Vec3{sum[0], sum[1], sum[2]};
         }
         result.shiftForce[static_cast<std::size_t>(entry.shift)] += total;
+        if constexpr (kEnergy) {
+            energyLj.add(vLjSum);
+            energyCoulomb.add(vCoulombSum);
+        }
     }
     if constexpr (kEnergy) {
         result.energyLj += energyLj.sum();

@@ -21,8 +21,48 @@ namespace {
 // summed in block order: that is what makes results independent of the number of threads.
 constexpr int kNumBlocks = 4;
 constexpr int kC = ClusterPairList::kClusterSize;
+// Floats of a block's force buffer per slot (the kernel's per-cluster records).
+constexpr std::size_t kBlockForceSize = cpu::kForceStride / kC;
 
 bool isEwald(const NonbondedOptions& o) { return o.coulombType == CoulombType::Pme || o.coulombType == CoulombType::Ewald; }
+
+// True when every pair of LJ types follows the Lorentz-Berthelot rule (sigma_ij = (sigma_i +
+// sigma_j) / 2, epsilon_ij = sqrt(epsilon_i epsilon_j), c6 = 4 eps sigma^6, c12 = 4 eps sigma^12)
+// to 1e-7 relative; then fills per type sigma/2 and sqrt(4 epsilon), from which the kernel
+// rebuilds c6/c12 with a few multiplications instead of two gathers per cluster pair. A type with
+// c6 = c12 = 0 (e.g. water hydrogens) has epsilon 0 and pairs with it must be zero in the matrix.
+bool lorentzBerthelotParameters(const System& system, std::vector<float>& halfSigma, std::vector<float>& epsilon)
+{
+    const auto nt = static_cast<std::size_t>(system.numLjTypes);
+    std::vector<double> sigma(nt, 0.0), eps(nt, 0.0);
+    for (std::size_t t = 0; t < nt; ++t) {
+        const double c6 = system.c6[t * nt + t], c12 = system.c12[t * nt + t];
+        if (c6 > 0 && c12 > 0) {
+            sigma[t] = std::pow(c12 / c6, 1.0 / 6.0);
+            eps[t] = c6 * c6 / (4 * c12);
+        } else if (c6 != 0 || c12 != 0) {
+            return false;
+        }
+    }
+    const auto close = [](double a, double b) { return std::abs(a - b) <= 1e-7 * std::abs(b); };
+    for (std::size_t t = 0; t < nt; ++t) {
+        for (std::size_t u = 0; u < nt; ++u) {
+            const double s = 0.5 * (sigma[t] + sigma[u]);
+            const double s6 = s * s * s * s * s * s;
+            const double e4 = 4 * std::sqrt(eps[t] * eps[u]);
+            if (!close(e4 * s6, system.c6[t * nt + u]) || !close(e4 * s6 * s6, system.c12[t * nt + u])) {
+                return false;
+            }
+        }
+    }
+    halfSigma.resize(nt);
+    epsilon.resize(nt);
+    for (std::size_t t = 0; t < nt; ++t) {
+        halfSigma[t] = static_cast<float>(0.5 * sigma[t]);
+        epsilon[t] = static_cast<float>(std::sqrt(4 * eps[t]));
+    }
+    return true;
+}
 
 } // namespace
 
@@ -45,12 +85,14 @@ struct CpuNonbonded::Impl {
     bool built = false;
     std::array<int, kNumBlocks + 1> blockStart{};
     cpu::KernelData data;
-    std::vector<float> blockForces; // kNumBlocks x 3 x numSlots
+    cpu::ForceBuffer blockForces; // kNumBlocks x numClusters x kForceStride (xxxx yyyy zzzz + pad per cluster)
+    bool lorentzBerthelot = false;  // the LJ matrix follows the rule: no gathers in the kernel
+    std::vector<float> typeHalfSigma, typeEpsilon; // per LJ type, for lorentzBerthelot
     std::array<cpu::BlockResult, kNumBlocks> blockResults;
 
     void refreshSlots(std::span<const Vec3> positions);
     void splitBlocks();
-    void runKernel(bool energy, int i0, int i1, float* fx, float* fy, float* fz, cpu::BlockResult& r) const;
+    void runKernel(bool energy, int i0, int i1, float* f, cpu::BlockResult& r) const;
 };
 
 CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options, const Box& box, double buffer,
@@ -100,6 +142,12 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
             coulombShift);
         break;
     }
+    if (m.coulomb.kind == nonbonded::CoulombKind::EwaldReal &&
+        !(m.coulomb.beta * m.coulomb.beta * options.rcoulomb * options.rcoulomb <= cpu::kEwaldCorrectionMaxW)) {
+        // The kernel's Ewald fits cover beta rc <= 4 (ewald-rtol >= ~1.5e-8).
+        m.fast = false;
+        return;
+    }
     if (options.rvdw != options.rcoulomb && !isEwald(options)) {
         throw SetupError(fmt::format("rcoulomb ({} nm) != rvdw ({} nm) is only supported with PME/Ewald electrostatics",
                                      options.rcoulomb, options.rvdw));
@@ -131,6 +179,8 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
     if (options.dispersionCorrection != DispersionCorrectionType::No) {
         m.ljAverages = averageLjPairParameters(system);
     }
+
+    m.lorentzBerthelot = lorentzBerthelotParameters(system, m.typeHalfSigma, m.typeEpsilon);
 
     cpu::KernelData& d = m.data;
     d.c6.assign(system.c6.begin(), system.c6.end());
@@ -188,6 +238,8 @@ void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box
     d.charge.assign(slots.size(), 0.0f);
     d.type.assign(slots.size(), 0);
     d.typeRow.assign(slots.size(), 0);
+    d.ljHalfSigma.assign(slots.size(), 0.0f);
+    d.ljEpsilon.assign(slots.size(), 0.0f);
     for (std::size_t s = 0; s < slots.size(); ++s) {
         if (slots[s] >= 0) {
             const auto a = static_cast<std::size_t>(slots[s]);
@@ -195,9 +247,13 @@ void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box
             d.q[s] = static_cast<float>(m.system.charges[a] * m.coulomb.prefactor);
             d.type[s] = m.system.ljTypes[a];
             d.typeRow[s] = m.system.ljTypes[a] * m.system.numLjTypes;
+            if (m.lorentzBerthelot) {
+                d.ljHalfSigma[s] = m.typeHalfSigma[static_cast<std::size_t>(d.type[s])];
+                d.ljEpsilon[s] = m.typeEpsilon[static_cast<std::size_t>(d.type[s])];
+            }
         }
     }
-    m.blockForces.assign(static_cast<std::size_t>(kNumBlocks) * 3 * slots.size(), 0.0f);
+    m.blockForces.assign(static_cast<std::size_t>(kNumBlocks) * kBlockForceSize * slots.size(), 0.0f);
     if (m.options.dispersionCorrection != DispersionCorrectionType::No) {
         m.dispersion = computeDispersionCorrection(m.ljAverages, m.system.numAtoms(), m.options, box);
     }
@@ -222,43 +278,47 @@ void CpuNonbonded::Impl::splitBlocks()
 
 namespace {
 
-template <nonbonded::CoulombKind kCoulomb, bool kEnergy>
+template <nonbonded::CoulombKind kCoulomb, cpu::LjParams kParams, bool kEnergy>
 void runWithLj(InteractionModifier modifier, const cpu::KernelData& d, const ClusterPairList& list, int i0, int i1,
-               float* fx, float* fy, float* fz, cpu::BlockResult& r)
+               float* f, cpu::BlockResult& r)
 {
     using cpu::LjKind;
     switch (modifier) {
     case InteractionModifier::None:
-        cpu::clusterKernel<kCoulomb, LjKind::Plain, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        cpu::clusterKernel<kCoulomb, LjKind::Plain, kParams, kEnergy>(d, list, i0, i1, f, r);
         break;
     case InteractionModifier::PotentialShift:
         // The shift changes energies only.
-        cpu::clusterKernel<kCoulomb, kEnergy ? LjKind::PotentialShift : LjKind::Plain, kEnergy>(d, list, i0, i1, fx,
-                                                                                                 fy, fz, r);
+        cpu::clusterKernel<kCoulomb, kEnergy ? LjKind::PotentialShift : LjKind::Plain, kParams, kEnergy>(d, list, i0,
+                                                                                                          i1, f, r);
         break;
     case InteractionModifier::ForceSwitch:
-        cpu::clusterKernel<kCoulomb, LjKind::ForceSwitch, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        cpu::clusterKernel<kCoulomb, LjKind::ForceSwitch, kParams, kEnergy>(d, list, i0, i1, f, r);
         break;
     case InteractionModifier::PotentialSwitch:
-        cpu::clusterKernel<kCoulomb, LjKind::PotentialSwitch, kEnergy>(d, list, i0, i1, fx, fy, fz, r);
+        cpu::clusterKernel<kCoulomb, LjKind::PotentialSwitch, kParams, kEnergy>(d, list, i0, i1, f, r);
         break;
     }
 }
 
 } // namespace
 
-void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* fx, float* fy, float* fz,
-                                   cpu::BlockResult& r) const
+void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* f, cpu::BlockResult& r) const
 {
     using nonbonded::CoulombKind;
+    using cpu::LjParams;
     const InteractionModifier lj = options.vdwModifier;
     const bool ewald = coulomb.kind == CoulombKind::EwaldReal;
+    const auto run = [&]<CoulombKind kCoulomb, LjParams kParams>() {
+        energy ? runWithLj<kCoulomb, kParams, true>(lj, data, list, i0, i1, f, r)
+               : runWithLj<kCoulomb, kParams, false>(lj, data, list, i0, i1, f, r);
+    };
     if (ewald) {
-        energy ? runWithLj<CoulombKind::EwaldReal, true>(lj, data, list, i0, i1, fx, fy, fz, r)
-               : runWithLj<CoulombKind::EwaldReal, false>(lj, data, list, i0, i1, fx, fy, fz, r);
+        lorentzBerthelot ? run.template operator()<CoulombKind::EwaldReal, LjParams::LorentzBerthelot>()
+                         : run.template operator()<CoulombKind::EwaldReal, LjParams::Matrix>();
     } else {
-        energy ? runWithLj<CoulombKind::ReactionField, true>(lj, data, list, i0, i1, fx, fy, fz, r)
-               : runWithLj<CoulombKind::ReactionField, false>(lj, data, list, i0, i1, fx, fy, fz, r);
+        lorentzBerthelot ? run.template operator()<CoulombKind::ReactionField, LjParams::LorentzBerthelot>()
+                         : run.template operator()<CoulombKind::ReactionField, LjParams::Matrix>();
     }
 }
 
@@ -369,15 +429,13 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     const std::size_t numSlots = m.list.slotAtoms().size();
 #pragma omp parallel for num_threads(m.numThreads) schedule(dynamic, 1)
     for (int b = 0; b < kNumBlocks; ++b) {
-        float* fx = m.blockForces.data() + static_cast<std::size_t>(b) * 3 * numSlots;
-        float* fy = fx + numSlots;
-        float* fz = fy + numSlots;
-        std::fill(fx, fx + 3 * numSlots, 0.0f);
+        float* f = m.blockForces.data() + static_cast<std::size_t>(b) * kBlockForceSize * numSlots;
+        std::fill(f, f + kBlockForceSize * numSlots, 0.0f);
         cpu::BlockResult& r = m.blockResults[static_cast<std::size_t>(b)];
         r = cpu::BlockResult{};
         const int i0 = m.blockStart[static_cast<std::size_t>(b)];
         const int i1 = m.blockStart[static_cast<std::size_t>(b) + 1];
-        m.runKernel(computeEnergy, i0, i1, fx, fy, fz, r);
+        m.runKernel(computeEnergy, i0, i1, f, r);
     }
 
     // Reduce the block buffers in block order, in fixed chunks of slots; the virial comes from the
@@ -396,8 +454,9 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
             }
             Vec3 f{};
             for (int b = 0; b < kNumBlocks; ++b) {
-                const float* fb = m.blockForces.data() + static_cast<std::size_t>(b) * 3 * numSlots;
-                f += Vec3{fb[s], fb[numSlots + s], fb[2 * numSlots + s]};
+                const float* fb = m.blockForces.data() + static_cast<std::size_t>(b) * kBlockForceSize * numSlots +
+                                  kBlockForceSize * (s - s % kC) + s % kC;
+                f += Vec3{fb[0], fb[kC], fb[2 * kC]};
             }
             const auto atom = static_cast<std::size_t>(slots[s]);
             out.forces[atom] += f;
