@@ -22,7 +22,7 @@ bool due(int every, std::int64_t step)
 
 RunOutputs::RunOutputs(const fs::path& directory, const OutputOptions& options, int numAtoms, double dtPs,
                        const Checkpoint* resumeFrom)
-    : directory_(directory), options_(options), numAtoms_(numAtoms)
+    : directory_(directory), options_(options)
 {
     // Cut each file the checkpoint knows back to the checkpoint; a file it does not know (an output
     // switched on at the restart) starts anew.

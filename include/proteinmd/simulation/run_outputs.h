@@ -60,7 +60,6 @@ public:
 private:
     std::filesystem::path directory_;
     OutputOptions options_;
-    int numAtoms_;
     std::map<std::string, OutputFileState> resumed_; // file states at the checkpoint resumed from
     std::unique_ptr<EnergyCsvWriter> energy_;
     std::int64_t energyRows_ = 0;
