@@ -20,6 +20,8 @@ int main(int argc, char** argv)
     energy.registerWith(app);
     proteinmd::cli::ConfigCommand config;
     config.registerWith(app);
+    proteinmd::cli::BenchCommand bench;
+    bench.registerWith(app);
 
     try {
         app.parse(argc, argv);
@@ -32,6 +34,9 @@ int main(int argc, char** argv)
         }
         if (config.selected()) {
             return config.run();
+        }
+        if (bench.selected()) {
+            return bench.run();
         }
     } catch (const proteinmd::Error& e) {
         fmt::print(stderr, "proteinmd: error: {}\n", e.what());
