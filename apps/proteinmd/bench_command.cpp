@@ -26,6 +26,10 @@ void BenchCommand::registerWith(CLI::App& app)
     command_->add_option("--repeats", repeats_, "Timed repeats; the median is reported (default 3)")->check(CLI::PositiveNumber);
     command_->add_option("--warmup", warmup_, "Warm-up steps before timing (default: per system)")->check(CLI::NonNegativeNumber);
     command_->add_option("--threads", threads_, "OpenMP threads (default: all)")->check(CLI::NonNegativeNumber);
+    command_->add_option("--buffer", buffer_, "Pair-list buffer in nm (default: per system)")->check(CLI::NonNegativeNumber);
+    command_->add_option("--nstlist", nstlist_, "Pair-list lifetime in steps (default: per system)")->check(CLI::PositiveNumber);
+    command_->add_option("--prune-buffer", pruneBuffer_, "Inner buffer of the pruned list in nm; -1 = no pruning (default: per system)")
+        ->check(CLI::Range(-1.0, 10.0));
     command_->add_option("--benchmarks", benchmarksDir_,
                          "Folder of the reference systems (default: $PROTEINMD_BENCHMARKS or the build's shared/benchmarks)");
     command_->add_option("--save-baseline", saveBaseline_, "Write the result as a baseline JSON file");
@@ -57,13 +61,15 @@ std::string commandOutput(const std::string& command)
     return text;
 }
 
-// The commit being benchmarked: the working folder's checkout if it is one, else the commit the
-// binary was built from.
+// The commit being benchmarked: the working folder's checkout if it is one, else the source tree's
+// checkout, else the commit the binary was configured from.
 std::string currentCommit()
 {
-    std::string commit = commandOutput("git rev-parse HEAD 2>/dev/null");
-    if (commit.size() == 40) {
-        return commit;
+    for (const char* command : {"git rev-parse HEAD 2>/dev/null",
+                                      "git -C '" PROTEINMD_SOURCE_DIR "' rev-parse HEAD 2>/dev/null"}) {
+        if (const std::string commit = commandOutput(command); commit.size() == 40) {
+            return commit;
+        }
     }
     return std::string(PROTEINMD_BUILD_COMMIT) + " (built, proteinmd " PROTEINMD_VERSION_STRING ")";
 }
@@ -114,7 +120,7 @@ int BenchCommand::run() const
     }
     const double load = loadAverage();
     std::unique_ptr<BenchSystem> system = makeBenchSystem(name_, dir);
-    BenchResult result = runBenchmark(*system, BenchOptions{steps_, repeats_, warmup_, threads_});
+    BenchResult result = runBenchmark(*system, BenchOptions{steps_, repeats_, warmup_, threads_, buffer_, nstlist_, pruneBuffer_});
     result.commit = currentCommit();
     result.timestamp = utcTimestamp();
     result.loadAverage = load;

@@ -58,6 +58,9 @@ private:
     int repeats_ = 3;
     int warmup_ = -1;
     int threads_ = 0;
+    double buffer_ = -1;
+    int nstlist_ = 0;
+    double pruneBuffer_ = -2;
     std::filesystem::path benchmarksDir_;
     std::filesystem::path saveBaseline_;
     std::filesystem::path compare_;

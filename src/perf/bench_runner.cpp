@@ -43,6 +43,15 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
 
     CpuForceFieldOptions ffOptions = b.forceField;
     ffOptions.numThreads = threads;
+    if (options.buffer >= 0) {
+        ffOptions.buffer = options.buffer;
+    }
+    if (options.nstlist > 0) {
+        ffOptions.nstlist = options.nstlist;
+    }
+    if (options.pruneBuffer >= -1) {
+        ffOptions.pruneBuffer = options.pruneBuffer;
+    }
     CpuForceField forceField(b.system, b.mdp.nonbonded, b.state.box, ffOptions);
 
     BenchResult r;
@@ -54,6 +63,7 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     r.threads = threads;
     r.dtPs = b.mdp.dt;
     r.extra["rlist_nm"] = forceField.rlist();
+    r.extra["prune_buffer_nm"] = ffOptions.pruneBuffer;
     r.extra["nstlist"] = ffOptions.nstlist;
     r.extra["fast_path"] = forceField.usesFastPath() ? 1 : 0;
 

@@ -17,6 +17,9 @@ struct BenchOptions {
     int repeats = 3;       // >= 1
     int warmupSteps = -1;  // -1 = the system's default
     int threads = 0;       // OpenMP threads; 0 = omp_get_max_threads()
+    double buffer = -1;      // pair-list buffer (nm); -1 = the system's setting
+    int nstlist = 0;         // list lifetime; 0 = the system's setting
+    double pruneBuffer = -2; // inner (pruned) buffer (nm); -1 = no pruning; -2 = the system's setting
 };
 
 // SetupError for repeats < 1 or steps < 0. commit, timestamp and load average are left to the caller.

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <exception>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,59 @@
 #include "proteinmd/io/mdp.h"
 
 namespace proteinmd {
+
+namespace {
+
+// Contiguous slice `chunk` of `numChunks` of a table.
+template <typename T>
+std::vector<T> slice(const std::vector<T>& table, int chunk, int numChunks)
+{
+    const std::size_t n = table.size();
+    const std::size_t begin = n * static_cast<std::size_t>(chunk) / static_cast<std::size_t>(numChunks);
+    const std::size_t end = n * static_cast<std::size_t>(chunk + 1) / static_cast<std::size_t>(numChunks);
+    return std::vector<T>(table.begin() + static_cast<std::ptrdiff_t>(begin), table.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
+template <typename T>
+void widenRange(const std::vector<T>& table, int& lo, int& hi)
+{
+    for (const T& entry : table) {
+        if constexpr (requires { entry.atoms; }) {
+            for (int a : entry.atoms) {
+                lo = std::min(lo, a);
+                hi = std::max(hi, a);
+            }
+        } else {
+            lo = std::min(lo, entry.atom);
+            hi = std::max(hi, entry.atom);
+        }
+    }
+}
+
+BondedTerms bondedChunk(const BondedTerms& all, int chunk, int numChunks, int& lo, int& hi)
+{
+    BondedTerms t;
+    auto take = [&](auto member) {
+        t.*member = slice(all.*member, chunk, numChunks);
+        widenRange(t.*member, lo, hi);
+    };
+    take(&BondedTerms::harmonicBonds);
+    take(&BondedTerms::g96Bonds);
+    take(&BondedTerms::harmonicAngles);
+    take(&BondedTerms::g96Angles);
+    take(&BondedTerms::ureyBradleyAngles);
+    take(&BondedTerms::properDihedrals);
+    take(&BondedTerms::periodicImpropers);
+    take(&BondedTerms::harmonicImpropers);
+    take(&BondedTerms::rbDihedrals);
+    take(&BondedTerms::cmapTorsions);
+    take(&BondedTerms::pairs);
+    take(&BondedTerms::positionRestraints);
+    t.cmapGrids = all.cmapGrids; // grid indices refer to the whole list
+    return t;
+}
+
+} // namespace
 
 CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
 {
@@ -50,6 +104,17 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         buffer_ = verletBufferFromTolerance(
             system_, options_, box,
             VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstlist_, cpuOptions.dt});
+    }
+    pruneBuffer_ = cpuOptions.pruneBuffer >= 0 && cpuOptions.pruneBuffer < buffer_ ? cpuOptions.pruneBuffer : -1;
+    for (int c = 0; c < kBondedChunks; ++c) {
+        BondedChunk chunk;
+        chunk.firstAtom = system_.numAtoms();
+        chunk.terms = bondedChunk(system_.bonded, c, kBondedChunks, chunk.firstAtom, chunk.lastAtom);
+        // Out-of-range indices are reported by the reference loops; the buffers only cover real atoms.
+        chunk.firstAtom = std::max(chunk.firstAtom, 0);
+        chunk.lastAtom = std::min(chunk.lastAtom, system_.numAtoms() - 1);
+        chunk.out.reset(system_.numAtoms());
+        bondedChunks_.push_back(std::move(chunk));
     }
     nonbonded_ = std::make_unique<CpuNonbonded>(system_, options_, box, buffer_, numThreads_);
 
@@ -91,11 +156,14 @@ void CpuForceField::compute(std::span<const Vec3> positions, const Box& box, For
     out.reset(system_.numAtoms());
     if (nonbonded_->updatePairList(positions, box, step_, nstlist_)) {
         ++pairListBuilds_;
+        if (pruneBuffer_ >= 0) {
+            nonbonded_->pruneList(positions, pruneBuffer_);
+        }
     }
     t = timers_.charge(StepPart::PairSearch, t);
     nonbonded_->compute(positions, box, out, computeEnergy);
     t = timers_.charge(StepPart::Nonbonded, t);
-    addBondedForcesReference(system_.bonded, cmapTables_, options_.epsilonR, positions, box, out);
+    addBonded(positions, box, out);
     t = timers_.charge(StepPart::Bonded, t);
     if (pme_) {
         const double prefactor = units::kCoulombConstant / options_.epsilonR;
@@ -107,6 +175,49 @@ void CpuForceField::compute(std::span<const Vec3> positions, const Box& box, For
         t = timers_.charge(StepPart::Pme, t);
     }
     ++step_;
+}
+
+void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, ForceOutput& out)
+{
+    const int numChunks = static_cast<int>(bondedChunks_.size());
+    // The chunks' errors are caught per thread and rethrown in chunk order (none may escape OpenMP).
+    std::vector<std::exception_ptr> errors(bondedChunks_.size());
+#pragma omp parallel for num_threads(numThreads_) schedule(static, 1)
+    for (int c = 0; c < numChunks; ++c) {
+        BondedChunk& chunk = bondedChunks_[static_cast<std::size_t>(c)];
+        if (chunk.lastAtom < chunk.firstAtom) {
+            continue;
+        }
+        try {
+            std::fill(chunk.out.forces.begin() + chunk.firstAtom, chunk.out.forces.begin() + chunk.lastAtom + 1, Vec3{});
+            chunk.out.energies = EnergyTerms{};
+            chunk.out.virial = Matrix3{};
+            addBondedForcesReference(chunk.terms, cmapTables_, options_.epsilonR, positions, box, chunk.out);
+        } catch (...) {
+            errors[static_cast<std::size_t>(c)] = std::current_exception();
+        }
+    }
+    for (const std::exception_ptr& e : errors) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    }
+    for (const BondedChunk& chunk : bondedChunks_) {
+        if (chunk.lastAtom < chunk.firstAtom) {
+            continue;
+        }
+        for (int a = chunk.firstAtom; a <= chunk.lastAtom; ++a) {
+            out.forces[static_cast<std::size_t>(a)] += chunk.out.forces[static_cast<std::size_t>(a)];
+        }
+        for (std::size_t term = 0; term < kNumEnergyTerms; ++term) {
+            if (chunk.out.energies.present[term]) {
+                out.energies.add(static_cast<EnergyTerm>(term), chunk.out.energies.values[term]);
+            }
+        }
+        for (int r = 0; r < 3; ++r) {
+            out.virial[r] += chunk.out.virial[r];
+        }
+    }
 }
 
 ForceFunction CpuForceField::asForceFunction()
