@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -118,6 +119,11 @@ int BenchCommand::run() const
         const char* env = std::getenv("PROTEINMD_BENCHMARKS");
         dir = env != nullptr ? std::filesystem::path(env) : std::filesystem::path(PROTEINMD_SHARED_DIR) / "benchmarks";
     }
+    // A baseline that cannot be read fails before minutes of benchmarking, not after.
+    std::optional<BenchResult> baseline;
+    if (!compare_.empty()) {
+        baseline = loadBaseline(compare_);
+    }
     const double load = loadAverage();
     std::unique_ptr<BenchSystem> system = makeBenchSystem(name_, dir);
     BenchResult result = runBenchmark(*system, BenchOptions{steps_, repeats_, warmup_, threads_, buffer_, nstlist_, pruneBuffer_});
@@ -133,8 +139,8 @@ int BenchCommand::run() const
         status = 4;
     }
     std::string comparison;
-    if (!compare_.empty()) {
-        const BaselineComparison c = compareWithBaseline(result, loadBaseline(compare_), threshold_);
+    if (baseline) {
+        const BaselineComparison c = compareWithBaseline(result, *baseline, threshold_);
         comparison = c.report();
         json["comparison"] = {{"baseline", compare_.string()}, {"threshold", threshold_}, {"regressed", c.regressed}};
         for (const MetricChange& m : c.metrics) {

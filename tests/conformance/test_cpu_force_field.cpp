@@ -188,4 +188,17 @@ TEST(CpuForceField, RefusesBadOptions)
     EXPECT_THROW(ff.compute(tooFew, in.state.box, out), SetupError);
 }
 
+TEST(CpuForceField, BondedIndexOutOfRangeIsASetupError)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadShared("ala2_solvated", "bench.mdp");
+    System broken = in.system;
+    HarmonicBond bond;
+    bond.atoms = {0, 999999};
+    broken.bonded.harmonicBonds.push_back(bond);
+    CpuForceField ff(broken, in.mdp.nonbonded, in.state.box, cpuForceFieldOptions(in.mdp, 2));
+    ForceOutput out;
+    EXPECT_THROW(ff.compute(in.state.positions, in.state.box, out), SetupError);
+}
+
 } // namespace

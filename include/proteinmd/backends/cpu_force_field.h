@@ -101,7 +101,7 @@ private:
     double buffer_ = 0;
     double pruneBuffer_ = -1;
     std::vector<CmapTable> cmapTables_;
-    std::vector<BondedChunk> bondedChunks_; // kBondedChunks; a chunk without terms is skipped
+    std::vector<BondedChunk> bondedChunks_; // the non-empty ones of kBondedChunks, in order
     std::optional<EwaldSetup> ewald_;
     std::unique_ptr<CpuNonbonded> nonbonded_;
     std::unique_ptr<PmeSolver> pme_;

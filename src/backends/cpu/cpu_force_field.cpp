@@ -110,6 +110,9 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         BondedChunk chunk;
         chunk.firstAtom = system_.numAtoms();
         chunk.terms = bondedChunk(system_.bonded, c, kBondedChunks, chunk.firstAtom, chunk.lastAtom);
+        if (chunk.lastAtom < chunk.firstAtom) {
+            continue; // no terms: dropping it keeps the summation order of the others
+        }
         // Out-of-range indices are reported by the reference loops; the buffers only cover real atoms.
         chunk.firstAtom = std::max(chunk.firstAtom, 0);
         chunk.lastAtom = std::min(chunk.lastAtom, system_.numAtoms() - 1);
@@ -180,16 +183,18 @@ void CpuForceField::compute(std::span<const Vec3> positions, const Box& box, For
 void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, ForceOutput& out)
 {
     const int numChunks = static_cast<int>(bondedChunks_.size());
+    if (numChunks == 0) {
+        return; // no bonded terms: skip the parallel region (its fork/join costs ms on a loaded machine)
+    }
     // The chunks' errors are caught per thread and rethrown in chunk order (none may escape OpenMP).
     std::vector<std::exception_ptr> errors(bondedChunks_.size());
 #pragma omp parallel for num_threads(numThreads_) schedule(static, 1)
     for (int c = 0; c < numChunks; ++c) {
         BondedChunk& chunk = bondedChunks_[static_cast<std::size_t>(c)];
-        if (chunk.lastAtom < chunk.firstAtom) {
-            continue;
-        }
         try {
-            std::fill(chunk.out.forces.begin() + chunk.firstAtom, chunk.out.forces.begin() + chunk.lastAtom + 1, Vec3{});
+            for (int a = chunk.firstAtom; a <= chunk.lastAtom; ++a) {
+                chunk.out.forces[static_cast<std::size_t>(a)] = Vec3{};
+            }
             chunk.out.energies = EnergyTerms{};
             chunk.out.virial = Matrix3{};
             addBondedForcesReference(chunk.terms, cmapTables_, options_.epsilonR, positions, box, chunk.out);
@@ -203,9 +208,6 @@ void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, F
         }
     }
     for (const BondedChunk& chunk : bondedChunks_) {
-        if (chunk.lastAtom < chunk.firstAtom) {
-            continue;
-        }
         for (int a = chunk.firstAtom; a <= chunk.lastAtom; ++a) {
             out.forces[static_cast<std::size_t>(a)] += chunk.out.forces[static_cast<std::size_t>(a)];
         }
