@@ -66,4 +66,31 @@ private:
     bool resume_ = false;
 };
 
+// `proteinmd bench NAME`: whole-MD-step benchmarks of the named systems (bench_systems.h), with
+// baselines (--save-baseline / --compare) and a history file of the last 100 results.
+class BenchCommand {
+public:
+    void registerWith(CLI::App& app);
+    bool selected() const { return command_ != nullptr && command_->parsed(); }
+    int run() const;
+
+private:
+    CLI::App* command_ = nullptr;
+    std::string name_;
+    bool json_ = false;
+    long long steps_ = 0;
+    int repeats_ = 3;
+    int warmup_ = -1;
+    int threads_ = 0;
+    double buffer_ = -1;
+    int nstlist_ = 0;
+    double pruneBuffer_ = -2;
+    std::filesystem::path benchmarksDir_;
+    std::filesystem::path saveBaseline_;
+    std::filesystem::path compare_;
+    double threshold_ = 0.10;
+    std::filesystem::path history_;
+    bool noHistory_ = false;
+};
+
 } // namespace proteinmd::cli

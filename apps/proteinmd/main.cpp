@@ -22,6 +22,8 @@ int main(int argc, char** argv)
     config.registerWith(app);
     proteinmd::cli::RunCommand run;
     run.registerWith(app);
+    proteinmd::cli::BenchCommand bench;
+    bench.registerWith(app);
 
     try {
         app.parse(argc, argv);
@@ -37,6 +39,9 @@ int main(int argc, char** argv)
         }
         if (run.selected()) {
             return run.run(argc, argv);
+        }
+        if (bench.selected()) {
+            return bench.run();
         }
     } catch (const proteinmd::Error& e) {
         fmt::print(stderr, "proteinmd: error: {}\n", e.what());

@@ -48,8 +48,12 @@ public:
         elements::kick(state.velocities, out_.forces, inverseMasses_, dt);
         elements::drift(state.positions, state.velocities, dt);
         if (constraints_ != nullptr) {
+            const auto start = StepTimers::Clock::now();
             constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities,
                                              &e.constraintVirial);
+            if (options_.timers != nullptr) {
+                options_.timers->charge(StepPart::Constraints, start);
+            }
         }
         const double kineticAfter = kineticEnergy(system_.masses, state.velocities);
         if (options_.commMode != "None" && options_.nstcomm > 0 && state.step % options_.nstcomm == 0) {

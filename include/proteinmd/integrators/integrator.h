@@ -15,6 +15,7 @@
 #include "proteinmd/core/state.h"
 #include "proteinmd/core/system.h"
 #include "proteinmd/forces/force_output.h"
+#include "proteinmd/perf/step_timers.h"
 
 namespace proteinmd {
 
@@ -41,6 +42,9 @@ struct IntegratorOptions {
     double dt = 0.001;            // ps
     int nstcomm = 100;            // remove COM velocity every nstcomm steps; 0 = never
     std::string commMode = "Linear";
+    // When set, the integrator charges its constraint work (StepPart::Constraints) here; the caller
+    // owns the timers (benchmarks subtract it and the force parts from the step time to get the update).
+    StepTimers* timers = nullptr;
 };
 
 class Integrator {

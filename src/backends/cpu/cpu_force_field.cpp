@@ -1,0 +1,230 @@
+#include "proteinmd/backends/cpu_force_field.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "proteinmd/backends/cpu_nonbonded.h"
+#include "proteinmd/backends/reference_bonded.h"
+#include "proteinmd/backends/reference_nonbonded.h"
+#include "proteinmd/backends/verlet_buffer.h"
+#include "proteinmd/core/error.h"
+#include "proteinmd/core/units.h"
+#include "proteinmd/io/mdp.h"
+
+namespace proteinmd {
+
+namespace {
+
+// Contiguous slice `chunk` of `numChunks` of a table.
+template <typename T>
+std::vector<T> slice(const std::vector<T>& table, int chunk, int numChunks)
+{
+    const std::size_t n = table.size();
+    const std::size_t begin = n * static_cast<std::size_t>(chunk) / static_cast<std::size_t>(numChunks);
+    const std::size_t end = n * static_cast<std::size_t>(chunk + 1) / static_cast<std::size_t>(numChunks);
+    return std::vector<T>(table.begin() + static_cast<std::ptrdiff_t>(begin), table.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
+template <typename T>
+void widenRange(const std::vector<T>& table, int& lo, int& hi)
+{
+    for (const T& entry : table) {
+        if constexpr (requires { entry.atoms; }) {
+            for (int a : entry.atoms) {
+                lo = std::min(lo, a);
+                hi = std::max(hi, a);
+            }
+        } else {
+            lo = std::min(lo, entry.atom);
+            hi = std::max(hi, entry.atom);
+        }
+    }
+}
+
+BondedTerms bondedChunk(const BondedTerms& all, int chunk, int numChunks, int& lo, int& hi)
+{
+    BondedTerms t;
+    auto take = [&](auto member) {
+        t.*member = slice(all.*member, chunk, numChunks);
+        widenRange(t.*member, lo, hi);
+    };
+    take(&BondedTerms::harmonicBonds);
+    take(&BondedTerms::g96Bonds);
+    take(&BondedTerms::harmonicAngles);
+    take(&BondedTerms::g96Angles);
+    take(&BondedTerms::ureyBradleyAngles);
+    take(&BondedTerms::properDihedrals);
+    take(&BondedTerms::periodicImpropers);
+    take(&BondedTerms::harmonicImpropers);
+    take(&BondedTerms::rbDihedrals);
+    take(&BondedTerms::cmapTorsions);
+    take(&BondedTerms::pairs);
+    take(&BondedTerms::positionRestraints);
+    t.cmapGrids = all.cmapGrids; // grid indices refer to the whole list
+    return t;
+}
+
+} // namespace
+
+CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
+{
+    CpuForceFieldOptions o;
+    o.numThreads = numThreads;
+    o.nstlist = mdp.nstlist;
+    o.dt = mdp.dt;
+    o.verletBufferTolerance = mdp.verletBufferTolerance;
+    if (mdp.verletBufferTolerance < 0) {
+        o.buffer = std::max(0.0, mdp.rlist - std::max(mdp.nonbonded.rcoulomb, mdp.nonbonded.rvdw));
+    } else {
+        o.buffer = -1;
+        o.temperature = mdp.tcoupl != "no" && !mdp.refT.empty() ? *std::max_element(mdp.refT.begin(), mdp.refT.end())
+                                                                : mdp.genTemp;
+    }
+    return o;
+}
+
+CpuForceField::CpuForceField(const System& system, const NonbondedOptions& options, const Box& box,
+                             const CpuForceFieldOptions& cpuOptions)
+    : system_(system), options_(options), cmapTables_(makeCmapTables(system.bonded.cmapGrids))
+{
+    if (cpuOptions.numThreads < 0 || cpuOptions.nstlist < 1) {
+        throw SetupError(fmt::format("CpuForceField: need numThreads >= 0 and nstlist >= 1, got {} and {}",
+                                     cpuOptions.numThreads, cpuOptions.nstlist));
+    }
+    checkCutoffsFitBox(options_, box);
+    numThreads_ = cpuOptions.numThreads > 0 ? cpuOptions.numThreads : omp_get_max_threads();
+    nstlist_ = cpuOptions.nstlist;
+    if (cpuOptions.buffer >= 0) {
+        buffer_ = cpuOptions.buffer;
+    } else if (options_.periodic && box.isPeriodic()) {
+        buffer_ = verletBufferFromTolerance(
+            system_, options_, box,
+            VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstlist_, cpuOptions.dt});
+    }
+    pruneBuffer_ = cpuOptions.pruneBuffer >= 0 && cpuOptions.pruneBuffer < buffer_ ? cpuOptions.pruneBuffer : -1;
+    for (int c = 0; c < kBondedChunks; ++c) {
+        BondedChunk chunk;
+        chunk.firstAtom = system_.numAtoms();
+        chunk.terms = bondedChunk(system_.bonded, c, kBondedChunks, chunk.firstAtom, chunk.lastAtom);
+        if (chunk.lastAtom < chunk.firstAtom) {
+            continue; // no terms: dropping it keeps the summation order of the others
+        }
+        // Out-of-range indices are reported by the reference loops; the buffers only cover real atoms.
+        chunk.firstAtom = std::max(chunk.firstAtom, 0);
+        chunk.lastAtom = std::min(chunk.lastAtom, system_.numAtoms() - 1);
+        chunk.out.reset(system_.numAtoms());
+        bondedChunks_.push_back(std::move(chunk));
+    }
+    nonbonded_ = std::make_unique<CpuNonbonded>(system_, options_, box, buffer_, numThreads_);
+
+    const bool ewald = options_.periodic &&
+                       (options_.coulombType == CoulombType::Pme || options_.coulombType == CoulombType::Ewald);
+    if (ewald) {
+        if (options_.coulombType == CoulombType::Ewald) {
+            throw SetupError("coulombtype = Ewald (plain Ewald summation) is not supported; use PME");
+        }
+        EwaldSetup setup;
+        setup.coefficient = ewaldCoefficientFromTolerance(options_.rcoulomb, options_.ewaldRtol);
+        setup.order = options_.pmeOrder;
+        const bool explicitGrid =
+            options_.fourierGrid[0] > 0 && options_.fourierGrid[1] > 0 && options_.fourierGrid[2] > 0;
+        setup.grid = explicitGrid ? options_.fourierGrid
+                                  : pmeGridFromSpacing(box, options_.fourierSpacing, options_.pmeOrder);
+        PmeParameters parameters{setup.grid, setup.order, setup.coefficient};
+        parameters.numThreads = numThreads_;
+        parameters.precision = cpuOptions.pmePrecision;
+        pme_ = std::make_unique<PmeSolver>(parameters, system_.numAtoms());
+        ewald_ = setup;
+    }
+}
+
+CpuForceField::~CpuForceField() = default;
+
+double CpuForceField::rlist() const { return nonbonded_->rlist(); }
+
+bool CpuForceField::usesFastPath() const { return nonbonded_->usesFastPath(); }
+
+void CpuForceField::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy)
+{
+    if (static_cast<int>(positions.size()) != system_.numAtoms()) {
+        throw SetupError(fmt::format("{} positions given for a system of {} atoms", positions.size(),
+                                     system_.numAtoms()));
+    }
+    checkCutoffsFitBox(options_, box);
+    auto t = StepTimers::Clock::now();
+    out.reset(system_.numAtoms());
+    if (nonbonded_->updatePairList(positions, box, step_, nstlist_)) {
+        ++pairListBuilds_;
+        if (pruneBuffer_ >= 0) {
+            nonbonded_->pruneList(positions, pruneBuffer_);
+        }
+    }
+    t = timers_.charge(StepPart::PairSearch, t);
+    nonbonded_->compute(positions, box, out, computeEnergy);
+    t = timers_.charge(StepPart::Nonbonded, t);
+    addBonded(positions, box, out);
+    t = timers_.charge(StepPart::Bonded, t);
+    if (pme_) {
+        const double prefactor = units::kCoulombConstant / options_.epsilonR;
+        double recip = pme_->compute(positions, system_.charges, box, prefactor, out.forces, out.virial);
+        if (computeEnergy) {
+            recip += ewaldBackgroundEnergy(system_.totalCharge(), box.volume(), ewald_->coefficient, prefactor);
+            out.energies.add(EnergyTerm::CoulombRecip, recip);
+        }
+        t = timers_.charge(StepPart::Pme, t);
+    }
+    ++step_;
+}
+
+void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, ForceOutput& out)
+{
+    const int numChunks = static_cast<int>(bondedChunks_.size());
+    if (numChunks == 0) {
+        return; // no bonded terms: skip the parallel region (its fork/join costs ms on a loaded machine)
+    }
+    // The chunks' errors are caught per thread and rethrown in chunk order (none may escape OpenMP).
+    std::vector<std::exception_ptr> errors(bondedChunks_.size());
+#pragma omp parallel for num_threads(numThreads_) schedule(static, 1)
+    for (int c = 0; c < numChunks; ++c) {
+        BondedChunk& chunk = bondedChunks_[static_cast<std::size_t>(c)];
+        try {
+            for (int a = chunk.firstAtom; a <= chunk.lastAtom; ++a) {
+                chunk.out.forces[static_cast<std::size_t>(a)] = Vec3{};
+            }
+            chunk.out.energies = EnergyTerms{};
+            chunk.out.virial = Matrix3{};
+            addBondedForcesReference(chunk.terms, cmapTables_, options_.epsilonR, positions, box, chunk.out);
+        } catch (...) {
+            errors[static_cast<std::size_t>(c)] = std::current_exception();
+        }
+    }
+    for (const std::exception_ptr& e : errors) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    }
+    for (const BondedChunk& chunk : bondedChunks_) {
+        for (int a = chunk.firstAtom; a <= chunk.lastAtom; ++a) {
+            out.forces[static_cast<std::size_t>(a)] += chunk.out.forces[static_cast<std::size_t>(a)];
+        }
+        for (std::size_t term = 0; term < kNumEnergyTerms; ++term) {
+            if (chunk.out.energies.present[term]) {
+                out.energies.add(static_cast<EnergyTerm>(term), chunk.out.energies.values[term]);
+            }
+        }
+        for (int r = 0; r < 3; ++r) {
+            out.virial[r] += chunk.out.virial[r];
+        }
+    }
+}
+
+ForceFunction CpuForceField::asForceFunction()
+{
+    return [this](std::span<const Vec3> positions, const Box& box, ForceOutput& out) { compute(positions, box, out); };
+}
+
+} // namespace proteinmd
