@@ -4,6 +4,7 @@
 #include <string>
 
 #include "proteinmd/core/error.h"
+#include "proteinmd/forces/pme.h"
 
 namespace proteinmd {
 
@@ -49,6 +50,31 @@ double ewaldCoefficient(const NonbondedOptions& options)
         return ewaldCoefficientFromErrorTolerance(options.rcoulomb, options.ewaldErrorTolerance);
     }
     return ewaldCoefficientFromRtol(options.rcoulomb, options.ewaldRtol);
+}
+
+std::optional<EwaldSetup> chooseEwaldSetup(const NonbondedOptions& options, const Box& box)
+{
+    if (!options.periodic ||
+        (options.coulombType != CoulombType::Pme && options.coulombType != CoulombType::Ewald)) {
+        return std::nullopt;
+    }
+    if (options.coulombType == CoulombType::Ewald) {
+        throw SetupError("coulombtype = Ewald (plain Ewald summation) is not supported; use PME");
+    }
+    EwaldSetup setup;
+    setup.coefficient = ewaldCoefficient(options);
+    setup.order = options.pmeOrder;
+    const bool explicitGrid = options.fourierGrid[0] > 0 && options.fourierGrid[1] > 0 && options.fourierGrid[2] > 0;
+    if (explicitGrid) {
+        setup.grid = options.fourierGrid;
+    } else if (options.ewaldErrorTolerance > 0) {
+        const PmeParameters openmm = openmmPmeParameters(box, options.rcoulomb, options.ewaldErrorTolerance);
+        setup.grid = openmm.grid;
+        setup.order = openmm.order;
+    } else {
+        setup.grid = pmeGridFromSpacing(box, options.fourierSpacing, options.pmeOrder);
+    }
+    return setup;
 }
 
 } // namespace proteinmd

@@ -11,6 +11,7 @@
 #include "proteinmd/backends/reference_bonded.h"
 #include "proteinmd/core/box.h"
 #include "proteinmd/core/system.h"
+#include "proteinmd/forces/ewald_parameters.h"
 #include "proteinmd/forces/force_output.h"
 #include "proteinmd/forces/nonbonded_options.h"
 
@@ -18,13 +19,6 @@ namespace proteinmd {
 
 class PmeSolver;
 class StepTimers;
-
-// What the set-up decided for long-range electrostatics, for the log.
-struct EwaldSetup {
-    double coefficient = 0;            // beta (nm^-1)
-    std::array<int, 3> grid{0, 0, 0}; // PME grid
-    int order = 0;
-};
 
 // Binds a System to its non-bonded treatment and prepares what can be prepared once (PME plans,
 // Ewald coefficient). Validation happens here: a cut-off longer than half the box is an error.

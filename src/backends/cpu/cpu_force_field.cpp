@@ -121,24 +121,12 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
     }
     nonbonded_ = std::make_unique<CpuNonbonded>(system_, options_, box, buffer_, numThreads_);
 
-    const bool ewald = options_.periodic &&
-                       (options_.coulombType == CoulombType::Pme || options_.coulombType == CoulombType::Ewald);
-    if (ewald) {
-        if (options_.coulombType == CoulombType::Ewald) {
-            throw SetupError("coulombtype = Ewald (plain Ewald summation) is not supported; use PME");
-        }
-        EwaldSetup setup;
-        setup.coefficient = ewaldCoefficientFromTolerance(options_.rcoulomb, options_.ewaldRtol);
-        setup.order = options_.pmeOrder;
-        const bool explicitGrid =
-            options_.fourierGrid[0] > 0 && options_.fourierGrid[1] > 0 && options_.fourierGrid[2] > 0;
-        setup.grid = explicitGrid ? options_.fourierGrid
-                                  : pmeGridFromSpacing(box, options_.fourierSpacing, options_.pmeOrder);
-        PmeParameters parameters{setup.grid, setup.order, setup.coefficient};
+    ewald_ = chooseEwaldSetup(options_, box);
+    if (ewald_) {
+        PmeParameters parameters{ewald_->grid, ewald_->order, ewald_->coefficient};
         parameters.numThreads = numThreads_;
         parameters.precision = cpuOptions.pmePrecision;
         pme_ = std::make_unique<PmeSolver>(parameters, system_.numAtoms());
-        ewald_ = setup;
     }
 }
 

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "proteinmd/forces/ewald_parameters.h"
+
 #include "proteinmd/backends/reference_nonbonded.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/core/units.h"
@@ -68,7 +70,7 @@ nonbonded::CoulombConstants coulombConstants(const NonbondedOptions& o)
     switch (o.coulombType) {
     case CoulombType::Pme:
     case CoulombType::Ewald:
-        return nonbonded::CoulombConstants::ewaldReal(o.epsilonR, ewaldCoefficientFromTolerance(o.rcoulomb, o.ewaldRtol),
+        return nonbonded::CoulombConstants::ewaldReal(o.epsilonR, ewaldCoefficient(o),
                                                       o.rcoulomb, false);
     case CoulombType::ReactionField:
         return nonbonded::CoulombConstants::reactionField(o.epsilonR, o.epsilonRf, o.rcoulomb);

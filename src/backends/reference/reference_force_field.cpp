@@ -10,16 +10,6 @@
 
 namespace proteinmd {
 
-namespace {
-
-bool usesEwald(const NonbondedOptions& options)
-{
-    return options.periodic &&
-           (options.coulombType == CoulombType::Pme || options.coulombType == CoulombType::Ewald);
-}
-
-} // namespace
-
 void checkCutoffsFitBox(const NonbondedOptions& options, const Box& box)
 {
     if (!options.periodic) {
@@ -42,27 +32,10 @@ ReferenceForceField::ReferenceForceField(const System& system, const NonbondedOp
     : system_(system), options_(options), cmapTables_(makeCmapTables(system.bonded.cmapGrids))
 {
     checkCutoffsFitBox(options_, box);
-    if (usesEwald(options_)) {
-        if (options_.coulombType == CoulombType::Ewald) {
-            throw SetupError("coulombtype = Ewald (plain Ewald summation) is not supported; use PME");
-        }
-        EwaldSetup setup;
-        setup.coefficient = ewaldCoefficient(options_);
-        setup.order = options_.pmeOrder;
-        const bool explicitGrid =
-            options_.fourierGrid[0] > 0 && options_.fourierGrid[1] > 0 && options_.fourierGrid[2] > 0;
-        if (explicitGrid) {
-            setup.grid = options_.fourierGrid;
-        } else if (options_.ewaldErrorTolerance > 0) {
-            const PmeParameters openmm = openmmPmeParameters(box, options_.rcoulomb, options_.ewaldErrorTolerance);
-            setup.grid = openmm.grid;
-            setup.order = openmm.order;
-        } else {
-            setup.grid = pmeGridFromSpacing(box, options_.fourierSpacing, options_.pmeOrder);
-        }
-        pme_ = std::make_unique<PmeSolver>(PmeParameters{setup.grid, setup.order, setup.coefficient},
+    ewald_ = chooseEwaldSetup(options_, box);
+    if (ewald_) {
+        pme_ = std::make_unique<PmeSolver>(PmeParameters{ewald_->grid, ewald_->order, ewald_->coefficient},
                                            system_.numAtoms());
-        ewald_ = setup;
     }
 }
 
