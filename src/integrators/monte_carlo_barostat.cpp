@@ -51,20 +51,28 @@ bool MonteCarloBarostat::apply(State& state, const StepEnergies& e)
     forces_(state.positions, state.box, out_);
     const double energyBefore = out_.energies.total();
 
-    // Move every molecule's centre of mass (molecule made whole by minimum image from its first atom).
+    // Move every molecule's centre of mass. Molecules are first made whole by chaining minimum images
+    // from atom to atom (consecutive atoms of a molecule are close, even in a protein larger than half
+    // the box), so an atom wrapped across the box edge moves with its molecule and keeps its shape.
     State trial = state;
+    std::vector<Vec3> whole;
     for (const auto& m : molecules_) {
-        const Vec3 anchor = state.positions[static_cast<std::size_t>(m[0])];
+        whole.assign(static_cast<std::size_t>(m[1]), Vec3{});
         Vec3 weighted{};
         double total = 0;
-        for (int i = m[0]; i < m[0] + m[1]; ++i) {
-            const auto a = static_cast<std::size_t>(i);
-            weighted += state.box.minimumImage(state.positions[a] - anchor) * masses_[a];
+        for (int k = 0; k < m[1]; ++k) {
+            const auto a = static_cast<std::size_t>(m[0] + k);
+            const auto w = static_cast<std::size_t>(k);
+            whole[w] = k == 0 ? state.positions[a]
+                              : whole[w - 1] + state.box.minimumImage(state.positions[a] - state.positions[a - 1]);
+            weighted += whole[w] * masses_[a];
             total += masses_[a];
         }
-        const Vec3 center = anchor + (total > 0 ? weighted / total : Vec3{});
+        const Vec3 center = total > 0 ? weighted / total : whole[0];
         const Vec3 shift = center * (lengthScale - 1);
-        for (int i = m[0]; i < m[0] + m[1]; ++i) { trial.positions[static_cast<std::size_t>(i)] += shift; }
+        for (int k = 0; k < m[1]; ++k) {
+            trial.positions[static_cast<std::size_t>(m[0] + k)] = whole[static_cast<std::size_t>(k)] + shift;
+        }
     }
     Matrix3 box = state.box.vectors();
     for (int r = 0; r < 3; ++r) { box[r] *= lengthScale; }

@@ -19,7 +19,7 @@
 //    Does not give the isothermal-isobaric ensemble (makeBarostat warns).
 //  - Monte Carlo (proteinmd key `mc-barostat = yes`, with pcoupl = no; OpenMM's MonteCarloBarostat):
 //    every nstpcouple steps (default 25) a random volume change dV in [-s, s] is tried, scaling the
-//    centre of mass of every molecule (Topology::molecules) isotropically and keeping molecules rigid;
+//    centre of mass of every molecule (Topology::molecules; made whole atom to atom by minimum image) isotropically and keeping molecules rigid;
 //    accepted with probability min(1, exp(-(dU + P0 dV - N kT ln(V'/V)) / kT)), N = number of
 //    molecules. s starts at 1% of V and adapts every 10 tries to keep acceptance within 25-75%.
 //    Needs two force evaluations per try (energies before and after).
