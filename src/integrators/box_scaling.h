@@ -9,16 +9,22 @@ namespace proteinmd::detail {
 inline void scaleBoxAndPositions(State& state, const Vec3& mu, bool scaleVelocitiesInversely)
 {
     for (Vec3& x : state.positions) {
-        for (int d = 0; d < 3; ++d) { x[d] *= mu[d]; }
+        for (int d = 0; d < 3; ++d) {
+            x[d] *= mu[d];
+        }
     }
     if (scaleVelocitiesInversely) {
         for (Vec3& v : state.velocities) {
-            for (int d = 0; d < 3; ++d) { v[d] /= mu[d]; }
+            for (int d = 0; d < 3; ++d) {
+                v[d] /= mu[d];
+            }
         }
     }
     Matrix3 box = state.box.vectors();
     for (int r = 0; r < 3; ++r) {
-        for (int d = 0; d < 3; ++d) { box[r][d] *= mu[d]; }
+        for (int d = 0; d < 3; ++d) {
+            box[r][d] *= mu[d];
+        }
     }
     state.box = Box::fromMatrix(box);
 }

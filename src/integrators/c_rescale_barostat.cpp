@@ -1,14 +1,15 @@
 // C-rescale (stochastic cell rescaling) and Berendsen pressure coupling; see barostat.h.
 
-#include <cmath>
-
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "box_scaling.h"
+#include "random_stream.h"
+
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/barostat.h"
 #include "proteinmd/integrators/kinetic_energy.h"
-#include "random_stream.h"
 
 namespace proteinmd {
 
@@ -16,8 +17,8 @@ namespace {
 
 void checkOptions(const PressureCouplingOptions& o, const char* name)
 {
-    if (!(o.tau > 0) || o.interval < 1 || !(o.timeStep > 0) || !(o.temperature >= 0) ||
-        !(o.compressibility[0] >= 0) || !(o.compressibility[1] >= 0)) {
+    if (!(o.tau > 0) || o.interval < 1 || !(o.timeStep > 0) || !(o.temperature >= 0) || !(o.compressibility[0] >= 0) ||
+        !(o.compressibility[1] >= 0)) {
         throw SetupError(fmt::format("{} pressure coupling needs tau-p > 0, nstpcouple >= 1, dt > 0, a temperature "
                                      ">= 0 and compressibilities >= 0 (got tau-p {}, nstpcouple {}, dt {}, T {}, "
                                      "compressibility {} {})",
@@ -36,7 +37,9 @@ bool due(const PressureCouplingOptions& o, const State& state, const StepEnergie
 double scalingWork(const Vec3& mu, const StepEnergies& e)
 {
     double work = 0;
-    for (int d = 0; d < 3; ++d) { work += 2 * (mu[d] - 1) * (e.forceVirial[d][d] + e.constraintVirial[d][d]); }
+    for (int d = 0; d < 3; ++d) {
+        work += 2 * (mu[d] - 1) * (e.forceVirial[d][d] + e.constraintVirial[d][d]);
+    }
     return work;
 }
 
@@ -77,7 +80,9 @@ bool CRescaleBarostat::apply(State& state, const StepEnergies& e)
     // Energy added: the work of scaling the positions, plus the kinetic energy the inverse scaling of the
     // velocities changes (from this step's kinetic tensor, to first order).
     double kineticChange = 0;
-    for (int d = 0; d < 3; ++d) { kineticChange += e.kineticTensor[d][d] * (1 / (mu[d] * mu[d]) - 1); }
+    for (int d = 0; d < 3; ++d) {
+        kineticChange += e.kineticTensor[d][d] * (1 / (mu[d] * mu[d]) - 1);
+    }
     energyAdded_ += scalingWork(mu, e) + kineticChange;
     detail::scaleBoxAndPositions(state, mu, true);
     return true;

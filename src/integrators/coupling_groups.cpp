@@ -1,11 +1,11 @@
 #include "proteinmd/integrators/coupling_groups.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "proteinmd/core/error.h"
 
@@ -15,27 +15,28 @@ namespace {
 
 // Residue names from GROMACS 2022's share/top/residuetypes.dat (Protein, Water, Ion entries).
 constexpr std::array<std::string_view, 140> kProtein = {
-    "ABU",   "ACE",   "AIB",   "ALA",   "ARG",   "ARGN",  "ASN",   "ASN1",  "ASP",   "ASP1",  "ASPH",  "ASPP",
-    "ASH",   "CT3",   "CYS",   "CYS1",  "CYS2",  "CYSH",  "DALA",  "GLN",   "GLU",   "GLUH",  "GLUP",  "GLH",
-    "GLY",   "HIS",   "HIS1",  "HISA",  "HISB",  "HISH",  "HISD",  "HISE",  "HISP",  "HSD",   "HSE",   "HSP",
-    "HYP",   "ILE",   "LEU",   "LSN",   "LYS",   "LYSN",  "LYSH",  "MELEU", "MET",   "MEVAL", "NAC",   "NME",
-    "NHE",   "NH2",   "PHE",   "PHEH",  "PHEU",  "PHL",   "PRO",   "SER",   "THR",   "TRP",   "TRPH",  "TRPU",
-    "TYR",   "TYRH",  "TYRU",  "VAL",   "PGLU",  "HID",   "HIE",   "HIP",   "LYP",   "LYN",   "CYN",   "CYM",
-    "CYX",   "DAB",   "ORN",   "HYP",   "NALA",  "NGLY",  "NSER",  "NTHR",  "NLEU",  "NILE",  "NVAL",  "NASN",
-    "NGLN",  "NARG",  "NHID",  "NHIE",  "NHIP",  "NHISD", "NHISE", "NHISH", "NTRP",  "NPHE",  "NTYR",  "NGLU",
-    "NASP",  "NLYS",  "NORN",  "NDAB",  "NLYSN", "NPRO",  "NHYP",  "NCYS",  "NCYS2", "NMET",  "NASPH", "NGLUH",
-    "CALA",  "CGLY",  "CSER",  "CTHR",  "CLEU",  "CILE",  "CVAL",  "CASN",  "CGLN",  "CARG",  "CHID",  "CHIE",
-    "CHIP",  "CHISD", "CHISE", "CHISH", "CTRP",  "CPHE",  "CTYR",  "CGLU",  "CASP",  "CLYS",  "CORN",  "CDAB",
-    "CLYSN", "CPRO",  "CHYP",  "CCYS",  "CCYS2", "CMET",  "CASPH", "CGLUH"};
-constexpr std::array<std::string_view, 11> kWater = {"SOL", "WAT", "HOH", "OHH", "TIP", "T3P",
+    "ABU",   "ACE",  "AIB",   "ALA",   "ARG",   "ARGN",  "ASN",   "ASN1", "ASP",   "ASP1",  "ASPH", "ASPP",  "ASH",
+    "CT3",   "CYS",  "CYS1",  "CYS2",  "CYSH",  "DALA",  "GLN",   "GLU",  "GLUH",  "GLUP",  "GLH",  "GLY",   "HIS",
+    "HIS1",  "HISA", "HISB",  "HISH",  "HISD",  "HISE",  "HISP",  "HSD",  "HSE",   "HSP",   "HYP",  "ILE",   "LEU",
+    "LSN",   "LYS",  "LYSN",  "LYSH",  "MELEU", "MET",   "MEVAL", "NAC",  "NME",   "NHE",   "NH2",  "PHE",   "PHEH",
+    "PHEU",  "PHL",  "PRO",   "SER",   "THR",   "TRP",   "TRPH",  "TRPU", "TYR",   "TYRH",  "TYRU", "VAL",   "PGLU",
+    "HID",   "HIE",  "HIP",   "LYP",   "LYN",   "CYN",   "CYM",   "CYX",  "DAB",   "ORN",   "HYP",  "NALA",  "NGLY",
+    "NSER",  "NTHR", "NLEU",  "NILE",  "NVAL",  "NASN",  "NGLN",  "NARG", "NHID",  "NHIE",  "NHIP", "NHISD", "NHISE",
+    "NHISH", "NTRP", "NPHE",  "NTYR",  "NGLU",  "NASP",  "NLYS",  "NORN", "NDAB",  "NLYSN", "NPRO", "NHYP",  "NCYS",
+    "NCYS2", "NMET", "NASPH", "NGLUH", "CALA",  "CGLY",  "CSER",  "CTHR", "CLEU",  "CILE",  "CVAL", "CASN",  "CGLN",
+    "CARG",  "CHID", "CHIE",  "CHIP",  "CHISD", "CHISE", "CHISH", "CTRP", "CPHE",  "CTYR",  "CGLU", "CASP",  "CLYS",
+    "CORN",  "CDAB", "CLYSN", "CPRO",  "CHYP",  "CCYS",  "CCYS2", "CMET", "CASPH", "CGLUH"};
+constexpr std::array<std::string_view, 11> kWater = {"SOL", "WAT", "HOH", "OHH",  "TIP", "T3P",
                                                      "T4P", "T5P", "T3H", "TIP3", "TIP4"};
-constexpr std::array<std::string_view, 19> kIon = {"K",  "NA", "CA",  "MG", "CL",  "ZN", "CU1", "CU", "LI", "NA+",
-                                                   "RB", "CS", "F",   "CL-", "BR", "I",  "OH",  "CAL", "IB+"};
+constexpr std::array<std::string_view, 19> kIon = {"K",  "NA", "CA", "MG",  "CL", "ZN", "CU1", "CU",  "LI", "NA+",
+                                                   "RB", "CS", "F",  "CL-", "BR", "I",  "OH",  "CAL", "IB+"};
 
 std::string upper(std::string_view s)
 {
     std::string out(s);
-    for (char& c : out) { c = static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+    for (char& c : out) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
     return out;
 }
 
@@ -126,11 +127,11 @@ std::vector<int> couplingGroupOfAtoms(const Topology& topology, std::span<const 
     }
     for (std::size_t i = 0; i < n; ++i) {
         if (group[i] < 0) {
-            throw SetupError(fmt::format("tc-grps ({}) leave atom {} (residue {}) uncoupled; every atom must be in "
-                                         "one temperature-coupling group (e.g. add non-Protein)",
-                                         fmt::join(groupNames, " "), topology.describeAtom(static_cast<int>(i)),
-                                         topology.residues[static_cast<std::size_t>(topology.atoms[i].residueIndex)]
-                                             .name));
+            throw SetupError(
+                fmt::format("tc-grps ({}) leave atom {} (residue {}) uncoupled; every atom must be in "
+                            "one temperature-coupling group (e.g. add non-Protein)",
+                            fmt::join(groupNames, " "), topology.describeAtom(static_cast<int>(i)),
+                            topology.residues[static_cast<std::size_t>(topology.atoms[i].residueIndex)].name));
         }
     }
     return group;
@@ -151,12 +152,18 @@ std::vector<double> groupDegreesOfFreedom(const System& system, std::span<const 
         dof[static_cast<std::size_t>(groupOf(c.atoms[1]))] -= 0.5;
     }
     for (const SettleGroup& s : system.settles) {
-        for (int atom : s.atoms) { dof[static_cast<std::size_t>(groupOf(atom))] -= 1; }
+        for (int atom : s.atoms) {
+            dof[static_cast<std::size_t>(groupOf(atom))] -= 1;
+        }
     }
     double total = 0;
-    for (double d : dof) { total += d; }
+    for (double d : dof) {
+        total += d;
+    }
     if (commMode == "Linear" && total > 0) {
-        for (double& d : dof) { d *= (total - 3) / total; }
+        for (double& d : dof) {
+            d *= (total - 3) / total;
+        }
     }
     for (std::size_t g = 0; g < dof.size(); ++g) {
         if (!(dof[g] > 0)) {

@@ -1,11 +1,12 @@
 // The .mdp -> integrator, thermostat and barostat mapping (what `proteinmd run` builds).
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "mdp_extras.h"
+
 #include "proteinmd/integrators/barostat.h"
 #include "proteinmd/integrators/coupling_groups.h"
 #include "proteinmd/integrators/integrator.h"
@@ -18,7 +19,10 @@ namespace proteinmd {
 
 namespace {
 
-bool isVelocityVerlet(const MdpOptions& mdp) { return mdp.integrator == "md-vv" || mdp.integrator == "md-vv-avek"; }
+bool isVelocityVerlet(const MdpOptions& mdp)
+{
+    return mdp.integrator == "md-vv" || mdp.integrator == "md-vv-avek";
+}
 
 // GROMACS 2022's nsttcouple = -1: 10 steps, fewer when tau-t would span fewer than nmin couplings.
 int couplingInterval(const MdpOptions& mdp, CouplingAlgorithm algorithm)
@@ -59,8 +63,8 @@ CouplingAlgorithm couplingAlgorithm(const std::string& tcoupl)
     if (tcoupl == "nose-hoover") {
         return CouplingAlgorithm::NoseHoover;
     }
-    throw SetupError(fmt::format("tcoupl = {} is not implemented (use v-rescale, nose-hoover, berendsen or no)",
-                                 tcoupl));
+    throw SetupError(
+        fmt::format("tcoupl = {} is not implemented (use v-rescale, nose-hoover, berendsen or no)", tcoupl));
 }
 
 TemperatureCouplingOptions couplingOptions(const MdpOptions& mdp, Diagnostics* diagnostics)
@@ -89,9 +93,13 @@ TemperatureCouplingOptions couplingOptions(const MdpOptions& mdp, Diagnostics* d
 std::vector<std::array<int, 2>> moleculeRanges(const Topology& topology, int numAtoms)
 {
     std::vector<std::array<int, 2>> ranges;
-    for (const MoleculeInfo& m : topology.molecules) { ranges.push_back({m.firstAtom, m.numAtoms}); }
+    for (const MoleculeInfo& m : topology.molecules) {
+        ranges.push_back({m.firstAtom, m.numAtoms});
+    }
     if (ranges.empty()) {
-        for (int i = 0; i < numAtoms; ++i) { ranges.push_back({i, 1}); }
+        for (int i = 0; i < numAtoms; ++i) {
+            ranges.push_back({i, 1});
+        }
     }
     return ranges;
 }
@@ -103,7 +111,8 @@ double barostatTemperature(const MdpOptions& mdp)
     }
     for (double t : mdp.refT) {
         if (t != mdp.refT[0]) {
-            throw SetupError("pressure coupling needs one ensemble temperature, but the tc groups have different ref-t");
+            throw SetupError(
+                "pressure coupling needs one ensemble temperature, but the tc groups have different ref-t");
         }
     }
     return mdp.refT[0];
@@ -148,7 +157,8 @@ std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp, const System& 
     if (mdp.integrator == "sd") {
         if (mdp.tcoupl != "no") {
             diagnostics.warn(fmt::format("tcoupl = {} is ignored with integrator = sd: the sd friction and noise "
-                                         "are the thermostat (as GROMACS)", mdp.tcoupl));
+                                         "are the thermostat (as GROMACS)",
+                                         mdp.tcoupl));
         }
         return nullptr;
     }
@@ -162,8 +172,8 @@ std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp, const System& 
     }
     if (mdp.tcGroups.size() > 1) {
         o.groupOfAtom = couplingGroupOfAtoms(topology, mdp.tcGroups);
-        o.groupDegreesOfFreedom = groupDegreesOfFreedom(system, o.groupOfAtom, static_cast<int>(mdp.tcGroups.size()),
-                                                        mdp.commMode);
+        o.groupDegreesOfFreedom =
+            groupDegreesOfFreedom(system, o.groupOfAtom, static_cast<int>(mdp.tcGroups.size()), mdp.commMode);
     } else if (mdp.tcGroups.size() == 1) {
         couplingGroupOfAtoms(topology, mdp.tcGroups); // checks that the one group holds every atom
     }
@@ -177,8 +187,7 @@ std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const System& 
         return makeLeapFrog(system, std::move(forces), constraints, integratorOptions(mdp), thermostat, barostat);
     }
     if (mdp.integrator == "md-vv") {
-        return makeVelocityVerlet(system, std::move(forces), constraints, integratorOptions(mdp), thermostat,
-                                  barostat);
+        return makeVelocityVerlet(system, std::move(forces), constraints, integratorOptions(mdp), thermostat, barostat);
     }
     if (mdp.integrator == "sd") {
         if (mdp.refT.size() > 1) {
@@ -208,7 +217,8 @@ std::unique_ptr<Barostat> makeBarostat(const MdpOptions& mdp, const System& syst
     if (monteCarlo) {
         if (mdp.pcoupl != "no") {
             throw SetupError(fmt::format("mc-barostat = yes and pcoupl = {} both ask for pressure coupling; set "
-                                         "pcoupl = no to use the Monte Carlo barostat", mdp.pcoupl));
+                                         "pcoupl = no to use the Monte Carlo barostat",
+                                         mdp.pcoupl));
         }
         MonteCarloBarostatOptions o;
         o.pressure = mdp.refP.empty() ? 1.0 : mdp.refP[0];
@@ -219,8 +229,8 @@ std::unique_ptr<Barostat> makeBarostat(const MdpOptions& mdp, const System& syst
                                                     std::move(forces), o);
     }
     if (mdp.pcoupl != "c-rescale" && mdp.pcoupl != "berendsen") {
-        throw SetupError(fmt::format("pcoupl = {} is not implemented (use C-rescale, Berendsen, or mc-barostat = yes)",
-                                     mdp.pcoupl));
+        throw SetupError(
+            fmt::format("pcoupl = {} is not implemented (use C-rescale, Berendsen, or mc-barostat = yes)", mdp.pcoupl));
     }
     PressureCouplingOptions o;
     if (mdp.pcouplType == "isotropic") {
@@ -232,8 +242,8 @@ std::unique_ptr<Barostat> makeBarostat(const MdpOptions& mdp, const System& syst
     }
     const std::size_t values = o.type == PressureCouplingType::Isotropic ? 1 : 2;
     if (mdp.refP.size() != values || mdp.compressibility.size() != values) {
-        throw SetupError(fmt::format("pcoupltype = {} needs {} ref-p and compressibility value(s)", mdp.pcouplType,
-                                     values));
+        throw SetupError(
+            fmt::format("pcoupltype = {} needs {} ref-p and compressibility value(s)", mdp.pcouplType, values));
     }
     for (std::size_t k = 0; k < 2; ++k) {
         o.referencePressure[k] = mdp.refP[std::min(k, values - 1)];

@@ -1,11 +1,11 @@
 #include "proteinmd/integrators/lbfgs.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <deque>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "proteinmd/core/error.h"
 
@@ -18,7 +18,9 @@ using Flat = std::vector<double>; // 3N coordinates
 double dot(const Flat& a, const Flat& b)
 {
     double sum = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) { sum += a[i] * b[i]; }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        sum += a[i] * b[i];
+    }
     return sum;
 }
 
@@ -31,7 +33,7 @@ struct Point {
 };
 
 class Evaluator {
-public:
+  public:
     Evaluator(const System& system, const ForceFunction& forces, const Box& box)
         : system_(system), forces_(forces), box_(box), positions_(system.masses.size())
     {
@@ -52,7 +54,9 @@ public:
             if (!(system_.masses[i] > 0)) {
                 continue;
             }
-            for (int d = 0; d < 3; ++d) { p.gradient[3 * i + static_cast<std::size_t>(d)] = -out_.forces[i][d]; }
+            for (int d = 0; d < 3; ++d) {
+                p.gradient[3 * i + static_cast<std::size_t>(d)] = -out_.forces[i][d];
+            }
             const double f = norm(out_.forces[i]);
             if (f > p.maxForce || p.maxForceAtom < 0) {
                 p.maxForce = f;
@@ -65,7 +69,7 @@ public:
     }
     std::int64_t count() const { return count_; }
 
-private:
+  private:
     const System& system_;
     const ForceFunction& forces_;
     const Box& box_;
@@ -95,16 +99,24 @@ Flat lbfgsDirection(const Flat& gradient, const std::deque<Correction>& memory)
     std::vector<double> alpha(memory.size());
     for (std::size_t k = memory.size(); k-- > 0;) {
         alpha[k] = memory[k].rho * dot(memory[k].s, q);
-        for (std::size_t i = 0; i < q.size(); ++i) { q[i] -= alpha[k] * memory[k].y[i]; }
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            q[i] -= alpha[k] * memory[k].y[i];
+        }
     }
     const Correction& last = memory.back();
     const double gamma = dot(last.s, last.y) / dot(last.y, last.y);
-    for (double& v : q) { v *= gamma; }
+    for (double& v : q) {
+        v *= gamma;
+    }
     for (std::size_t k = 0; k < memory.size(); ++k) {
         const double beta = memory[k].rho * dot(memory[k].y, q);
-        for (std::size_t i = 0; i < q.size(); ++i) { q[i] += (alpha[k] - beta) * memory[k].s[i]; }
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            q[i] += (alpha[k] - beta) * memory[k].s[i];
+        }
     }
-    for (double& v : q) { v = -v; }
+    for (double& v : q) {
+        v = -v;
+    }
     return q;
 }
 
@@ -125,7 +137,9 @@ MinimizationResult minimizeLbfgs(const System& system, const ForceFunction& forc
     Point current;
     current.x.resize(3 * state.positions.size());
     for (std::size_t i = 0; i < state.positions.size(); ++i) {
-        for (int d = 0; d < 3; ++d) { current.x[3 * i + static_cast<std::size_t>(d)] = state.positions[i][d]; }
+        for (int d = 0; d < 3; ++d) {
+            current.x[3 * i + static_cast<std::size_t>(d)] = state.positions[i][d];
+        }
     }
     evaluator.evaluate(current);
 
@@ -154,13 +168,17 @@ MinimizationResult minimizeLbfgs(const System& system, const ForceFunction& forc
                 memory.clear();
                 direction = current.gradient;
                 const double scale = -options.emstep / current.maxForce;
-                for (double& v : direction) { v *= scale; }
+                for (double& v : direction) {
+                    v *= scale;
+                }
                 slope = dot(direction, current.gradient);
             }
             double alpha = std::min(1.0, options.maxDisplacement / maxAtomDisplacement(direction));
             for (int backtrack = 0; backtrack < 30; ++backtrack) {
                 trial.x = current.x;
-                for (std::size_t i = 0; i < trial.x.size(); ++i) { trial.x[i] += alpha * direction[i]; }
+                for (std::size_t i = 0; i < trial.x.size(); ++i) {
+                    trial.x[i] += alpha * direction[i];
+                }
                 evaluator.evaluate(trial);
                 const double decrease = trial.energy - current.energy;
                 if (decrease <= 1e-4 * alpha * slope && decrease < 0) {

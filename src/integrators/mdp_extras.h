@@ -3,11 +3,11 @@
 // proteinmd extension mc-barostat), read from MdpOptions::raw with GROMACS's key matching
 // (case-insensitive, '-' and '_' ignored).
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <optional>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "proteinmd/core/error.h"
 #include "proteinmd/io/mdp.h"
@@ -45,7 +45,9 @@ inline int rawMdpInteger(const MdpOptions& mdp, const std::string& key, int fall
     try {
         std::size_t used = 0;
         const int parsed = std::stoi(*value, &used);
-        while (used < value->size() && std::isspace(static_cast<unsigned char>((*value)[used]))) { ++used; }
+        while (used < value->size() && std::isspace(static_cast<unsigned char>((*value)[used]))) {
+            ++used;
+        }
         if (used == value->size()) {
             return parsed;
         }

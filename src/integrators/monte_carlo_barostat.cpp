@@ -1,14 +1,15 @@
 // Monte Carlo barostat (as OpenMM's MonteCarloBarostat); see barostat.h.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "box_scaling.h"
+#include "random_stream.h"
+
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/barostat.h"
-#include "random_stream.h"
 
 namespace proteinmd {
 
@@ -29,8 +30,8 @@ MonteCarloBarostat::MonteCarloBarostat(std::span<const double> masses, std::vect
         next += m[1];
     }
     if (next != static_cast<int>(masses_.size())) {
-        throw SetupError(fmt::format("Monte Carlo barostat: molecules cover {} atoms, the system has {}", next,
-                                     masses_.size()));
+        throw SetupError(
+            fmt::format("Monte Carlo barostat: molecules cover {} atoms, the system has {}", next, masses_.size()));
     }
 }
 
@@ -75,7 +76,9 @@ bool MonteCarloBarostat::apply(State& state, const StepEnergies& e)
         }
     }
     Matrix3 box = state.box.vectors();
-    for (int r = 0; r < 3; ++r) { box[r] *= lengthScale; }
+    for (int r = 0; r < 3; ++r) {
+        box[r] *= lengthScale;
+    }
     trial.box = Box::fromMatrix(box);
 
     forces_(trial.positions, trial.box, out_);

@@ -12,7 +12,7 @@
 namespace proteinmd::detail {
 
 class PhiloxStream {
-public:
+  public:
     // `stream` selects an independent sequence (e.g. one per coupling group): its indices start at
     // stream << 20, far beyond what one step draws from another stream.
     PhiloxStream(std::uint64_t seed, RandomPurpose purpose, std::uint64_t step, std::uint32_t stream = 0)
@@ -31,7 +31,7 @@ public:
     // Uniform in (0, 1) from a normal deviate through the normal CDF: keeps one stream type.
     double uniform() { return 0.5 * std::erfc(-normal() / std::sqrt(2.0)); }
 
-private:
+  private:
     std::uint64_t seed_;
     RandomPurpose purpose_;
     std::uint64_t step_;

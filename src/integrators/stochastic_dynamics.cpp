@@ -11,11 +11,12 @@
 //   constrain x'' against x' (velocities corrected, no virial: GROMACS does the same)
 //   kinetic energy = average of the half steps; COM motion removed every nstcomm steps; barostat
 
-#include <cmath>
-
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "md_elements.h"
+
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/integrator.h"
 #include "proteinmd/integrators/kinetic_energy.h"
@@ -26,7 +27,7 @@ namespace proteinmd {
 namespace {
 
 class StochasticDynamics : public Integrator {
-public:
+  public:
     StochasticDynamics(const System& system, ForceFunction forces, const Constraints* constraints,
                        IntegratorOptions options, StochasticDynamicsOptions sd, Barostat* barostat)
         : system_(system), forces_(std::move(forces)), constraints_(constraints), options_(std::move(options)),
@@ -109,7 +110,7 @@ public:
         }
     }
 
-private:
+  private:
     void frictionAndNoise(State& state)
     {
         const double dt = options_.dt;
@@ -125,9 +126,9 @@ private:
             if (a == 1.0) {
                 continue;
             }
-            const std::array<double, 4> xi = normalQuad(sd_.seed, RandomPurpose::StochasticDynamics,
-                                                        static_cast<std::uint64_t>(state.step),
-                                                        static_cast<std::uint32_t>(i));
+            const std::array<double, 4> xi =
+                normalQuad(sd_.seed, RandomPurpose::StochasticDynamics, static_cast<std::uint64_t>(state.step),
+                           static_cast<std::uint32_t>(i));
             const double sigma = std::sqrt(kT_[g] * inverseMasses_[i] * (1 - a * a));
             const Vec3 old = state.velocities[i];
             state.velocities[i] = old * a + Vec3{xi[0], xi[1], xi[2]} * sigma;

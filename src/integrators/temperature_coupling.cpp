@@ -1,13 +1,14 @@
 #include "proteinmd/integrators/temperature_coupling.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
+#include "random_stream.h"
 
 #include "proteinmd/core/error.h"
 #include "proteinmd/core/units.h"
-#include "random_stream.h"
 
 namespace proteinmd {
 
@@ -42,7 +43,8 @@ TemperatureCoupling::TemperatureCoupling(TemperatureCouplingOptions options) : o
         }
         if (tau == 0 && options_.algorithm != CouplingAlgorithm::VRescale) {
             throw SetupError(fmt::format("tau-t of group {} is 0; Berendsen and Nose-Hoover need tau-t > 0 "
-                                         "(or < 0 for no coupling)", g + 1));
+                                         "(or < 0 for no coupling)",
+                                         g + 1));
         }
     }
     if (options_.algorithm == CouplingAlgorithm::NoseHoover) {
@@ -60,8 +62,7 @@ double TemperatureCoupling::scaleFactor(double kinetic, int degreesOfFreedom, st
     if (step % options_.interval != 0) {
         return 1.0;
     }
-    const double dof =
-        options_.groupDegreesOfFreedom.empty() ? degreesOfFreedom : options_.groupDegreesOfFreedom[0];
+    const double dof = options_.groupDegreesOfFreedom.empty() ? degreesOfFreedom : options_.groupDegreesOfFreedom[0];
     return groupFactor(0, kinetic, dof, step, dt * options_.interval);
 }
 
@@ -144,7 +145,9 @@ double TemperatureCoupling::noseHooverFactor(std::size_t group, double kinetic, 
     }
     const double scale = std::exp(-v[0] * dt);
     twiceKinetic *= scale * scale;
-    for (std::size_t k = 0; k < m; ++k) { xi[k] += v[k] * dt; }
+    for (std::size_t k = 0; k < m; ++k) {
+        xi[k] += v[k] * dt;
+    }
     for (std::size_t k = 0; k + 1 < m; ++k) {
         const double f = std::exp(-v[k + 1] * 0.5 * h);
         v[k] = f * (f * v[k] + force(k) * h);

@@ -23,7 +23,9 @@ std::string withMdpValue(std::string mdp, const std::string& key, const std::str
     while (std::getline(lines, line)) {
         const auto eq = line.find('=');
         std::string name = line.substr(0, eq == std::string::npos ? 0 : eq);
-        while (!name.empty() && name.back() == ' ') { name.pop_back(); }
+        while (!name.empty() && name.back() == ' ') {
+            name.pop_back();
+        }
         if (eq != std::string::npos && name == key) {
             out += key + " = " + value + "\n";
             replaced = true;
@@ -45,6 +47,9 @@ SimulationInputs loadWaterBox(const std::string& mdpText, const std::string& nam
     return loadGromacsInputs(InputFiles{data / "water.top", data / "water.gro", dir / "run.mdp", {}, {}});
 }
 
-double densityKgPerM3(double mass, double volume) { return mass * 1.66053906660 / volume; }
+double densityKgPerM3(double mass, double volume)
+{
+    return mass * 1.66053906660 / volume;
+}
 
 } // namespace proteinmd::test

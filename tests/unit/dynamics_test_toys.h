@@ -66,8 +66,12 @@ struct Moments {
 inline Moments moments(const std::vector<double>& values)
 {
     Moments m;
-    for (double v : values) { m.mean += v / static_cast<double>(values.size()); }
-    for (double v : values) { m.variance += (v - m.mean) * (v - m.mean) / static_cast<double>(values.size()); }
+    for (double v : values) {
+        m.mean += v / static_cast<double>(values.size());
+    }
+    for (double v : values) {
+        m.variance += (v - m.mean) * (v - m.mean) / static_cast<double>(values.size());
+    }
     return m;
 }
 
@@ -94,7 +98,9 @@ struct LennardJonesToy {
             for (std::size_t i = 0; i < x.size(); ++i) {
                 for (std::size_t j = i + 1; j < x.size(); ++j) {
                     Vec3 d = x[i] - x[j];
-                    for (int k = 0; k < 3; ++k) { d[k] -= lengths[k] * std::round(d[k] / lengths[k]); }
+                    for (int k = 0; k < 3; ++k) {
+                        d[k] -= lengths[k] * std::round(d[k] / lengths[k]);
+                    }
                     const double r2 = norm2(d);
                     if (r2 >= rc2) {
                         continue;

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "dynamics_test_toys.h"
+
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/barostat.h"
 #include "proteinmd/integrators/integrator.h"
@@ -73,7 +74,8 @@ TEST(CRescale, DeterministicStepByHandAndSemiIsotropic)
     s2.positions = {Vec3{1, 1, 1}};
     e.step = 30;
     ASSERT_TRUE(semi.apply(s2, e));
-    const double xy = std::exp(-4.5e-5 * 0.01 * (1.0 - 450.0) / 3.0), z = std::exp(-4.5e-5 * 0.01 * (1.0 - 600.0) / 3.0);
+    const double xy = std::exp(-4.5e-5 * 0.01 * (1.0 - 450.0) / 3.0),
+                 z = std::exp(-4.5e-5 * 0.01 * (1.0 - 600.0) / 3.0);
     EXPECT_NEAR(s2.box.vectors()[0][0], 3 * xy, 1e-14);
     EXPECT_NEAR(s2.box.vectors()[1][1], 3 * xy, 1e-14);
     EXPECT_NEAR(s2.box.vectors()[2][2], 3 * z, 1e-14);
@@ -98,7 +100,9 @@ test::Moments idealGasVolume(Barostat& barostat, int steps, double dt, std::vect
     const double kT = units::kBoltzmann * 300.0, p0 = 1.0 / units::kPressureFactorBar;
     const double length = std::cbrt((n + 1) * kT / p0);
     state.box = Box::rectangular(length, length, length);
-    for (int i = 0; i < n; ++i) { state.positions.push_back(Vec3{0.1 * i, 0.05 * i, 0.02 * i}); }
+    for (int i = 0; i < n; ++i) {
+        state.positions.push_back(Vec3{0.1 * i, 0.05 * i, 0.02 * i});
+    }
     state.velocities.assign(static_cast<std::size_t>(n), Vec3{});
     generateVelocities(system.masses, 300.0, 9, state.velocities);
     TemperatureCouplingOptions t;
@@ -106,8 +110,8 @@ test::Moments idealGasVolume(Barostat& barostat, int steps, double dt, std::vect
     t.timeConstants = {0.1};
     t.seed = 4;
     TemperatureCoupling thermostat(t);
-    auto integrator = makeLeapFrog(system, test::idealGasForces(), nullptr, IntegratorOptions{dt, 0, "None"},
-                                   &thermostat, &barostat);
+    auto integrator =
+        makeLeapFrog(system, test::idealGasForces(), nullptr, IntegratorOptions{dt, 0, "None"}, &thermostat, &barostat);
     std::vector<double> volumes;
     for (int s = 0; s < steps; ++s) {
         integrator->step(state);
@@ -134,7 +138,8 @@ TEST(CRescale, IdealGasVolumeDistribution)
     CRescaleBarostat barostat(o);
     const auto m = idealGasVolume(barostat, 200000, 0.01);
     const double v0 = 101 * units::kBoltzmann * 300.0 * units::kPressureFactorBar;
-    std::printf("C-rescale ideal gas: <V>/V_exact %.4f, var(V)/exact %.3f\n", m.mean / v0, m.variance / (v0 * v0 / 101));
+    std::printf("C-rescale ideal gas: <V>/V_exact %.4f, var(V)/exact %.3f\n", m.mean / v0,
+                m.variance / (v0 * v0 / 101));
     EXPECT_NEAR(m.mean / v0, 1.0, 0.02);
     EXPECT_NEAR(m.variance / (v0 * v0 / 101), 1.0, 0.2);
 }
@@ -143,7 +148,9 @@ TEST(MonteCarloBarostat, IdealGasVolumeDistributionAndState)
 {
     const int n = 100;
     std::vector<std::array<int, 2>> molecules;
-    for (int i = 0; i < n; ++i) { molecules.push_back({i, 1}); }
+    for (int i = 0; i < n; ++i) {
+        molecules.push_back({i, 1});
+    }
     const std::vector<double> masses(static_cast<std::size_t>(n), 20.0);
     MonteCarloBarostatOptions o;
     o.pressure = 1.0;
@@ -216,8 +223,9 @@ TEST(MakeBarostat, FollowsTheMdp)
     mdp.refP = {1.0};
     mdp.compressibility = {4.5e-5};
     mdp.tauP = 2;
-    EXPECT_NE(dynamic_cast<CRescaleBarostat*>(makeBarostat(mdp, system, topology, state, test::idealGasForces(), d).get()),
-              nullptr);
+    EXPECT_NE(
+        dynamic_cast<CRescaleBarostat*>(makeBarostat(mdp, system, topology, state, test::idealGasForces(), d).get()),
+        nullptr);
     EXPECT_TRUE(d.warnings.empty());
     mdp.pcoupl = "berendsen";
     EXPECT_NE(makeBarostat(mdp, system, topology, state, test::idealGasForces(), d), nullptr);
@@ -228,8 +236,9 @@ TEST(MakeBarostat, FollowsTheMdp)
     mdp.raw["mc-barostat"] = "yes";
     EXPECT_THROW(makeBarostat(mdp, system, topology, state, test::idealGasForces(), d), SetupError); // both
     mdp.pcoupl = "no";
-    EXPECT_NE(dynamic_cast<MonteCarloBarostat*>(makeBarostat(mdp, system, topology, state, test::idealGasForces(), d).get()),
-              nullptr);
+    EXPECT_NE(
+        dynamic_cast<MonteCarloBarostat*>(makeBarostat(mdp, system, topology, state, test::idealGasForces(), d).get()),
+        nullptr);
     EXPECT_THROW(makeBarostat(mdp, system, topology, State{}, test::idealGasForces(), d), SetupError); // no box
 }
 

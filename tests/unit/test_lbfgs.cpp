@@ -4,11 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support/test_paths.h"
+
 #include "proteinmd/backends/reference_force_field.h"
 #include "proteinmd/integrators/lbfgs.h"
 #include "proteinmd/integrators/steepest_descent.h"
 #include "proteinmd/io/simulation_inputs.h"
-#include "test_support/test_paths.h"
 
 using namespace proteinmd;
 
@@ -37,9 +38,10 @@ TEST(Lbfgs, DipeptideConvergesInFewerEvaluationsThanSteepestDescent)
     so.emtol = 10.0;
     so.maxSteps = 20000;
     const MinimizationResult sd = minimizeSteepestDescent(in.system, forces, nullptr, sdState, so);
-    std::printf("ala2 vacuum to Fmax < 10: l-bfgs %lld evaluations (%s, E %.4f), steep %lld (%s, E %.4f); start E %.4f\n",
-                static_cast<long long>(lbfgs.evaluations), lbfgs.stopReason.c_str(), lbfgs.potential,
-                static_cast<long long>(sd.evaluations), sd.stopReason.c_str(), sd.potential, start.energies.total());
+    std::printf(
+        "ala2 vacuum to Fmax < 10: l-bfgs %lld evaluations (%s, E %.4f), steep %lld (%s, E %.4f); start E %.4f\n",
+        static_cast<long long>(lbfgs.evaluations), lbfgs.stopReason.c_str(), lbfgs.potential,
+        static_cast<long long>(sd.evaluations), sd.stopReason.c_str(), sd.potential, start.energies.total());
     EXPECT_TRUE(lbfgs.converged) << lbfgs.stopReason;
     EXPECT_LT(lbfgs.maxForce, 10.0);
     EXPECT_LT(lbfgs.potential, start.energies.total());

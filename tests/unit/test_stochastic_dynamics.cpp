@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "dynamics_test_toys.h"
+
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/integrator.h"
 
@@ -50,7 +51,9 @@ TEST(StochasticDynamics, ConstrainedDimersStayRigidAtTheBathTemperature)
     const int n = 80;
     auto toy = test::makeOscillators(n, 10.0);
     toy.k = 200;
-    for (int i = 0; i < n; i += 2) { toy.system.constraints.push_back(DistanceConstraint{{i, i + 1}, 0.1}); }
+    for (int i = 0; i < n; i += 2) {
+        toy.system.constraints.push_back(DistanceConstraint{{i, i + 1}, 0.1});
+    }
     State state;
     for (int i = 0; i < n; i += 2) {
         const Vec3 c{0.05 * std::sin(i), 0.05 * std::cos(i), 0.02 * i / n};
@@ -84,7 +87,9 @@ TEST(StochasticDynamics, ReproducibleBySeedAndLeapFrogWithoutFriction)
         const IntegratorOptions options{0.002, 0, "None"};
         auto integrator = leapFrog ? makeLeapFrog(toy.system, toy.forces(), nullptr, options)
                                    : makeStochasticDynamics(toy.system, toy.forces(), nullptr, options, o);
-        for (int s = 0; s < 200; ++s) { integrator->step(state); }
+        for (int s = 0; s < 200; ++s) {
+            integrator->step(state);
+        }
         return state.positions;
     };
     EXPECT_EQ(run(sdOptions(300, 1.0, 5), false), run(sdOptions(300, 1.0, 5), false));

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "dynamics_test_toys.h"
+
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/coupling_groups.h"
 #include "proteinmd/integrators/integrator.h"
@@ -114,7 +115,9 @@ TEST(TemperatureCoupling, GroupsReachTheirOwnTemperatures)
     TemperatureCouplingOptions o;
     o.referenceTemperatures = {200, 400};
     o.timeConstants = {0.1, 0.1};
-    for (int i = 0; i < n; ++i) { o.groupOfAtom.push_back(i < 20 ? 0 : 1); }
+    for (int i = 0; i < n; ++i) {
+        o.groupOfAtom.push_back(i < 20 ? 0 : 1);
+    }
     o.groupDegreesOfFreedom = groupDegreesOfFreedom(toy.system, o.groupOfAtom, 2, "None");
     EXPECT_EQ(o.groupDegreesOfFreedom, (std::vector<double>{60, 120}));
     o.seed = 3;
@@ -167,17 +170,23 @@ TEST(TemperatureCoupling, NoseHooverRestartIsBitExact)
     State state = oscillatorStart(n);
     const IntegratorOptions options{0.002, 0, "None"};
     auto integrator = makeVelocityVerlet(toy.system, toy.forces(), nullptr, options, &first);
-    for (int s = 0; s < 100; ++s) { integrator->step(state); }
+    for (int s = 0; s < 100; ++s) {
+        integrator->step(state);
+    }
     Thermostat::StateMap saved;
     first.saveState(saved);
     State checkpoint = state;
     std::vector<double> reference;
-    for (int s = 0; s < 100; ++s) { reference.push_back(integrator->step(state).conserved); }
+    for (int s = 0; s < 100; ++s) {
+        reference.push_back(integrator->step(state).conserved);
+    }
 
     TemperatureCoupling second(o);
     second.restoreState(saved);
     auto restarted = makeVelocityVerlet(toy.system, toy.forces(), nullptr, options, &second);
-    for (int s = 0; s < 100; ++s) { EXPECT_EQ(restarted->step(checkpoint).conserved, reference[static_cast<std::size_t>(s)]); }
+    for (int s = 0; s < 100; ++s) {
+        EXPECT_EQ(restarted->step(checkpoint).conserved, reference[static_cast<std::size_t>(s)]);
+    }
     EXPECT_EQ(checkpoint.positions, state.positions);
     EXPECT_EQ(second.chainVelocities(0), first.chainVelocities(0));
     EXPECT_THROW(TemperatureCoupling(o).restoreState(Thermostat::StateMap{}), SetupError);

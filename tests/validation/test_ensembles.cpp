@@ -11,16 +11,16 @@
 
 #include <cstdlib>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
+
+#include "test_support/test_paths.h"
+#include "test_support/water_box.h"
 
 #include "proteinmd/backends/reference_force_field.h"
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/barostat.h"
 #include "proteinmd/integrators/integrator.h"
 #include "proteinmd/integrators/thermostat.h"
-#include "test_support/test_paths.h"
-#include "test_support/water_box.h"
 
 using namespace proteinmd;
 
@@ -32,11 +32,11 @@ bool longTests()
     return flag != nullptr && std::string(flag) == "1";
 }
 
-#define PROTEINMD_REQUIRE_LONG_TESTS()                                                       \
-    do {                                                                                     \
-        if (!longTests()) {                                                                  \
-            GTEST_SKIP() << "long validation run: set PROTEINMD_LONG_TESTS=1";               \
-        }                                                                                    \
+#define PROTEINMD_REQUIRE_LONG_TESTS()                                                                                 \
+    do {                                                                                                               \
+        if (!longTests()) {                                                                                            \
+            GTEST_SKIP() << "long validation run: set PROTEINMD_LONG_TESTS=1";                                         \
+        }                                                                                                              \
     } while (0)
 
 struct RunSeries {
@@ -56,7 +56,9 @@ RunSeries runWater(const std::string& mdp, const std::string& name, int steps, i
     };
     Dynamics dynamics = makeDynamics(in.mdp, in.system, in.topology, in.state, forces, &constraints, in.diagnostics);
     double mass = 0;
-    for (double m : in.system.masses) { mass += m; }
+    for (double m : in.system.masses) {
+        mass += m;
+    }
     RunSeries series;
     series.degreesOfFreedom = dynamics.integrator->degreesOfFreedom();
     for (int s = 0; s < steps; ++s) {
@@ -76,7 +78,9 @@ RunSeries runWater(const std::string& mdp, const std::string& name, int steps, i
 double mean(const std::vector<double>& v)
 {
     double sum = 0;
-    for (double x : v) { sum += x; }
+    for (double x : v) {
+        sum += x;
+    }
     return sum / static_cast<double>(v.size());
 }
 
@@ -91,7 +95,9 @@ double blockError(const std::vector<double>& v)
     }
     const double m = mean(means);
     double var = 0;
-    for (double x : means) { var += (x - m) * (x - m); }
+    for (double x : means) {
+        var += (x - m) * (x - m);
+    }
     return std::sqrt(var / (blocks * (blocks - 1)));
 }
 
@@ -117,10 +123,12 @@ TEST_P(NvtWater, MeanTemperatureAndCanonicalKineticEnergyVariance)
     const double meanT = mean(run.temperature), errT = blockError(run.temperature);
     const double k = mean(run.kinetic);
     double var = 0;
-    for (double x : run.kinetic) { var += (x - k) * (x - k) / static_cast<double>(run.kinetic.size()); }
+    for (double x : run.kinetic) {
+        var += (x - k) * (x - k) / static_cast<double>(run.kinetic.size());
+    }
     const double varianceRatio = var / (0.5 * run.degreesOfFreedom * kT * kT);
-    std::printf("NVT water %s/%s, 18 ps: <T> %.2f +- %.2f K (target 300), var(K)/canonical %.3f, ndf %d\n",
-                integrator, tcoupl, meanT, errT, varianceRatio, run.degreesOfFreedom);
+    std::printf("NVT water %s/%s, 18 ps: <T> %.2f +- %.2f K (target 300), var(K)/canonical %.3f, ndf %d\n", integrator,
+                tcoupl, meanT, errT, varianceRatio, run.degreesOfFreedom);
     EXPECT_NEAR(meanT, 300.0, 3.0);
     EXPECT_NEAR(varianceRatio, 1.0, 0.2);
     EXPECT_LT(run.maxSettleDeviation, 1e-8);
@@ -163,7 +171,9 @@ TEST(NptWater, ShortCRescaleRunThroughMakeDynamics)
     EXPECT_GT(density, 940.0);
     EXPECT_LT(density, 1040.0);
     EXPECT_NE(run.density.front(), run.density.back()); // the box was rescaled
-    for (double p : run.pressure) { EXPECT_LT(std::abs(p), 5000.0); }
+    for (double p : run.pressure) {
+        EXPECT_LT(std::abs(p), 5000.0);
+    }
     EXPECT_LT(run.maxSettleDeviation, 1e-8);
 }
 

@@ -10,12 +10,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_support/test_paths.h"
+
 #include "proteinmd/backends/reference_force_field.h"
 #include "proteinmd/integrators/integrator.h"
 #include "proteinmd/integrators/lbfgs.h"
 #include "proteinmd/integrators/steepest_descent.h"
 #include "proteinmd/io/simulation_inputs.h"
-#include "test_support/test_paths.h"
 
 using namespace proteinmd;
 
@@ -41,7 +42,8 @@ TEST(LongNve, SolvatedDipeptideDriftWithMdVvSettleShakePme)
            "vdw-modifier = Potential-shift\nDispCorr = no\nfourierspacing = 0.12\npme-order = 4\newald-rtol = 1e-5\n"
            "tcoupl = no\npcoupl = no\nconstraints = h-bonds\nconstraint-algorithm = shake\nshake-tol = 1e-12\n"
            "gen-vel = yes\ngen-temp = 300\ngen-seed = 1234\ncontinuation = no\ncomm-mode = linear\nnstcomm = 100\n";
-    SimulationInputs in = loadGromacsInputs(InputFiles{dir / "system.top", dir / "system.gro", scratch / "nve.mdp", {}, {}});
+    SimulationInputs in =
+        loadGromacsInputs(InputFiles{dir / "system.top", dir / "system.gro", scratch / "nve.mdp", {}, {}});
     const Constraints constraints(in.system, &in.topology, constraintOptions(in.mdp));
     prepareStartingState(in.system, in.mdp, &constraints, in.state);
     ReferenceForceField forceField(in.system, in.mdp.nonbonded, in.state.box);

@@ -19,8 +19,8 @@
 //    Does not give the isothermal-isobaric ensemble (makeBarostat warns).
 //  - Monte Carlo (proteinmd key `mc-barostat = yes`, with pcoupl = no; OpenMM's MonteCarloBarostat):
 //    every nstpcouple steps (default 25) a random volume change dV in [-s, s] is tried, scaling the
-//    centre of mass of every molecule (Topology::molecules; made whole atom to atom by minimum image) isotropically and keeping molecules rigid;
-//    accepted with probability min(1, exp(-(dU + P0 dV - N kT ln(V'/V)) / kT)), N = number of
+//    centre of mass of every molecule (Topology::molecules; made whole atom to atom by minimum image) isotropically and
+//    keeping molecules rigid; accepted with probability min(1, exp(-(dU + P0 dV - N kT ln(V'/V)) / kT)), N = number of
 //    molecules. s starts at 1% of V and adapts every 10 tries to keep acceptance within 25-75%.
 //    Needs two force evaluations per try (energies before and after).
 // The conserved energy (StepEnergies::conserved) subtracts what the barostats put in: for C-rescale and
@@ -53,7 +53,7 @@ Matrix3 pressureTensor(const Matrix3& kineticTensor, const Matrix3& virial, cons
 double scalarPressure(const Matrix3& pressure);
 
 class Barostat {
-public:
+  public:
     virtual ~Barostat() = default;
     // Called by the integrator at the end of the step `energies.step` (whose pressure it carries);
     // state holds positions and velocities of the next step. Rescales the box and positions (and
@@ -71,7 +71,7 @@ public:
         }
     }
 
-protected:
+  protected:
     double energyAdded_ = 0;
 };
 
@@ -79,46 +79,46 @@ enum class PressureCouplingType { Isotropic, SemiIsotropic };
 
 struct PressureCouplingOptions {
     PressureCouplingType type = PressureCouplingType::Isotropic;
-    double tau = 1;                              // ps (tau-p)
-    std::array<double, 2> referencePressure{1, 1}; // bar: [0] isotropic or xy, [1] z (semi-isotropic)
+    double tau = 1;                                        // ps (tau-p)
+    std::array<double, 2> referencePressure{1, 1};         // bar: [0] isotropic or xy, [1] z (semi-isotropic)
     std::array<double, 2> compressibility{4.5e-5, 4.5e-5}; // 1/bar, same layout
-    int interval = 10;                           // nstpcouple
-    double timeStep = 0.002;                     // ps (dt)
-    double temperature = 300;                    // K: the bath temperature (C-rescale noise)
+    int interval = 10;                                     // nstpcouple
+    double timeStep = 0.002;                               // ps (dt)
+    double temperature = 300;                              // K: the bath temperature (C-rescale noise)
     std::uint64_t seed = 0;
 };
 
 class CRescaleBarostat : public Barostat {
-public:
+  public:
     explicit CRescaleBarostat(PressureCouplingOptions options);
     bool apply(State& state, const StepEnergies& energies) override;
 
-private:
+  private:
     PressureCouplingOptions options_;
 };
 
 class BerendsenBarostat : public Barostat {
-public:
+  public:
     explicit BerendsenBarostat(PressureCouplingOptions options);
     bool apply(State& state, const StepEnergies& energies) override;
 
-private:
+  private:
     PressureCouplingOptions options_;
 };
 
 struct MonteCarloBarostatOptions {
-    double pressure = 1;     // bar
+    double pressure = 1;      // bar
     double temperature = 300; // K
-    int interval = 25;       // steps between tries
+    int interval = 25;        // steps between tries
     std::uint64_t seed = 0;
 };
 
 class MonteCarloBarostat : public Barostat {
-public:
+  public:
     // Molecules are (firstAtom, numAtoms) ranges covering the atoms; the force function must be
     // callable at any box (it is evaluated at the trial box).
-    MonteCarloBarostat(std::span<const double> masses, std::vector<std::array<int, 2>> molecules,
-                       ForceFunction forces, MonteCarloBarostatOptions options);
+    MonteCarloBarostat(std::span<const double> masses, std::vector<std::array<int, 2>> molecules, ForceFunction forces,
+                       MonteCarloBarostatOptions options);
     bool apply(State& state, const StepEnergies& energies) override;
 
     void saveState(StateMap& state) const override;
@@ -128,12 +128,12 @@ public:
     std::int64_t accepted() const { return acceptedTotal_; }
     double volumeScale() const { return volumeScale_; } // nm^3, current maximum |dV|
 
-private:
+  private:
     std::vector<double> masses_;
     std::vector<std::array<int, 2>> molecules_;
     ForceFunction forces_;
     MonteCarloBarostatOptions options_;
-    double volumeScale_ = 0; // 0 = not yet set (1% of the first volume)
+    double volumeScale_ = 0;                    // 0 = not yet set (1% of the first volume)
     std::int64_t attempted_ = 0, accepted_ = 0; // since the last adaptation
     std::int64_t attemptedTotal_ = 0, acceptedTotal_ = 0;
     ForceOutput out_;

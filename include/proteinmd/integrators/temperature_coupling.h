@@ -33,15 +33,15 @@ struct TemperatureCouplingOptions {
 };
 
 class TemperatureCoupling : public Thermostat {
-public:
+  public:
     // Throws SetupError for inconsistent options (counts, tau-t = 0 for Berendsen/Nose-Hoover, ...).
     explicit TemperatureCoupling(TemperatureCouplingOptions options);
 
     // One group (the whole system): the factor for step `step`; 1 between coupling steps.
     double scaleFactor(double kinetic, int degreesOfFreedom, std::int64_t step, double dt) override;
     // Per group: each group's velocities are scaled by its own factor.
-    void apply(std::span<Vec3> velocities, std::span<const double> masses, int degreesOfFreedom,
-               std::int64_t step, double dt) override;
+    void apply(std::span<Vec3> velocities, std::span<const double> masses, int degreesOfFreedom, std::int64_t step,
+               double dt) override;
 
     void saveState(StateMap& state) const override;
     void restoreState(const StateMap& state) override;
@@ -52,15 +52,15 @@ public:
     std::vector<double> chainPositions(int group) const;
     std::vector<double> chainVelocities(int group) const;
 
-private:
+  private:
     double groupFactor(std::size_t group, double kinetic, double dof, std::int64_t step, double dt);
     double noseHooverFactor(std::size_t group, double kinetic, double dof, double dt);
     double chainEnergy() const;
 
     TemperatureCouplingOptions options_;
-    std::vector<double> xi_, vxi_;   // Nose-Hoover chains, chainLength per group
-    std::vector<double> chainDof_;   // dof each chain was last coupled with (for its energy)
-    double scalingEnergy_ = 0;       // energy put in by v-rescale and Berendsen scalings
+    std::vector<double> xi_, vxi_; // Nose-Hoover chains, chainLength per group
+    std::vector<double> chainDof_; // dof each chain was last coupled with (for its energy)
+    double scalingEnergy_ = 0;     // energy put in by v-rescale and Berendsen scalings
 };
 
 } // namespace proteinmd
