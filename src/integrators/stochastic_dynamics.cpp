@@ -8,7 +8,7 @@
 //   kick, drift, constrain x' (velocity correction and constraint virial)      (plain leap-frog)
 //   v'' = a v' + sqrt(kT/m (1 - a^2)) xi,  a = exp(-dt / tau-t) per tc group
 //   x'' = x' + dt (v'' - v') / 2   (the friction and noise act from the middle of the step)
-//   constrain x'' against x' (velocities corrected, no virial: GROMACS does the same)
+//   constrain x'' against x(t) (velocities corrected as for a dt/2 displacement, no virial: as GROMACS)
 //   kinetic energy = average of the half steps; COM motion removed every nstcomm steps; barostat
 
 #include <fmt/format.h>
@@ -115,8 +115,6 @@ class StochasticDynamics : public Integrator {
     {
         const double dt = options_.dt;
         const std::size_t n = state.velocities.size();
-        std::vector<Vec3>& before = previous_; // reused: x' before the friction update
-        before = state.positions;
         for (std::size_t i = 0; i < n; ++i) {
             if (!(system_.masses[i] > 0)) {
                 continue;
@@ -134,8 +132,11 @@ class StochasticDynamics : public Integrator {
             state.velocities[i] = old * a + Vec3{xi[0], xi[1], xi[2]} * sigma;
             state.positions[i] += (state.velocities[i] - old) * (0.5 * dt);
         }
+        // As GROMACS: constrained against x(t) (previous_), and the velocities corrected for a displacement
+        // made over dt/2 (the friction and noise moved the positions by dt/2 (v'' - v')); correcting by
+        // displacement/dt would leave half of the noise along the constraints.
         if (constraints_ != nullptr) {
-            constraints_->constrainPositions(before, state.positions, state.box, dt, state.velocities);
+            constraints_->constrainPositions(previous_, state.positions, state.box, 0.5 * dt, state.velocities);
         }
     }
 

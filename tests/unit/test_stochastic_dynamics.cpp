@@ -63,7 +63,7 @@ TEST(StochasticDynamics, ConstrainedDimersStayRigidAtTheBathTemperature)
     state.velocities.assign(static_cast<std::size_t>(n), Vec3{});
     const Constraints constraints(toy.system);
     auto integrator = makeStochasticDynamics(toy.system, toy.forces(), &constraints,
-                                             IntegratorOptions{0.002, 0, "None"}, sdOptions(300, 0.2, 3));
+                                             IntegratorOptions{0.002, 0, "None"}, sdOptions(300, 0.05, 3));
     ASSERT_EQ(integrator->degreesOfFreedom(), 3 * n - n / 2);
     double sum = 0;
     int count = 0;

@@ -96,7 +96,7 @@ std::unique_ptr<Integrator> makeVelocityVerlet(const System& system, ForceFuncti
 // GROMACS's stochastic dynamics (`sd`), a leap-frog Langevin integrator with friction 1/tau-t per tc
 // group. One step: v' = v + dt F/m; x' = x + dt v'; constrain x' (velocities, constraint virial);
 // then v'' = a v' + sqrt(kT/m (1 - a^2)) xi with a = exp(-dt/tau-t) and x'' = x' + dt (v'' - v')/2;
-// constrain x'' again (velocities only). xi are normal deviates from Philox keyed by (seed, step,
+// constrain x'' again (velocities corrected for a dt/2 displacement, no virial). xi are normal deviates from Philox keyed by (seed, step,
 // atom), so trajectories do not depend on the thread count. State velocities are v(t - dt/2); the
 // kinetic energy is the average of the half steps, as leap-frog. The conserved energy subtracts the
 // kinetic energy the friction and noise put in. A group with tau-t < 0 gets no friction (plain leap-frog).
