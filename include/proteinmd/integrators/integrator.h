@@ -110,9 +110,10 @@ IntegratorOptions integratorOptions(const MdpOptions& mdp);
 // filled (coupling_groups.h) when there are several tc groups.
 StochasticDynamicsOptions stochasticDynamicsOptions(const MdpOptions& mdp);
 
-// The thermostat an .mdp asks for: null for tcoupl = no, VRescaleThermostat for v-rescale with one
-// tc group (seed from ld-seed; applied every step, GROMACS's nsttcouple is not used). SetupError for
-// other couplings or several tc groups.
+// The thermostat an .mdp asks for, for one tc group (taken to hold every atom): null for tcoupl = no
+// or integrator = sd, else a TemperatureCoupling as the overload below builds it (v-rescale, berendsen,
+// nose-hoover; nsttcouple and nh-chain-length from the .mdp). SetupError for other couplings or several
+// tc groups (they need the topology: use the overload below or makeDynamics).
 std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp);
 
 // The thermostat for several tc groups too: TemperatureCoupling (temperature_coupling.h) for
