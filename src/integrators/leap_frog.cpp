@@ -8,6 +8,7 @@
 //   constrain x(t+dt) along the bonds of x(t); v += correction / dt; constraint virial
 //   kinetic energy of step t = average of the half-step energies before (unscaled) and after (GROMACS's KE)
 //   every nstcomm steps: remove the COM velocity (after the kinetic energy is taken, as mdrun does)
+//   pressure of step t from the averaged kinetic tensor and the virials; barostat (may rescale x, box)
 
 #include <vector>
 
@@ -23,9 +24,9 @@ namespace {
 class LeapFrog : public Integrator {
 public:
     LeapFrog(const System& system, ForceFunction forces, const Constraints* constraints, IntegratorOptions options,
-             Thermostat* thermostat)
+             Thermostat* thermostat, Barostat* barostat)
         : system_(system), forces_(std::move(forces)), constraints_(constraints), options_(std::move(options)),
-          thermostat_(thermostat), inverseMasses_(elements::inverseMasses(system.masses)),
+          thermostat_(thermostat), barostat_(barostat), inverseMasses_(elements::inverseMasses(system.masses)),
           dof_(proteinmd::degreesOfFreedom(system, options_.commMode))
     {
     }
@@ -40,9 +41,9 @@ public:
         forces_(state.positions, state.box, out_);
         // As GROMACS, the reported kinetic energy averages the half-step energy *before* scaling.
         const double kineticBefore = kineticEnergy(system_.masses, state.velocities);
+        const Matrix3 tensorBefore = kineticEnergyTensor(system_.masses, state.velocities);
         if (thermostat_ != nullptr) {
-            const double lambda = thermostat_->scaleFactor(kineticBefore, dof_, state.step, dt);
-            for (Vec3& v : state.velocities) { v *= lambda; }
+            thermostat_->apply(state.velocities, system_.masses, dof_, state.step, dt);
         }
         previous_ = state.positions;
         elements::kick(state.velocities, out_.forces, inverseMasses_, dt);
@@ -56,6 +57,7 @@ public:
             }
         }
         const double kineticAfter = kineticEnergy(system_.masses, state.velocities);
+        e.kineticTensor = (tensorBefore + kineticEnergyTensor(system_.masses, state.velocities)) * 0.5;
         if (options_.commMode != "None" && options_.nstcomm > 0 && state.step % options_.nstcomm == 0) {
             removeCenterOfMassVelocity(system_.masses, state.velocities);
         }
@@ -64,9 +66,14 @@ public:
         e.potential = out_.energies.total();
         e.kinetic = 0.5 * (kineticBefore + kineticAfter);
         e.total = e.potential + e.kinetic;
-        e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0);
         e.temperature = temperature(e.kinetic, dof_);
         e.forceVirial = out_.virial;
+        elements::fillPressure(e, state.box);
+        if (barostat_ != nullptr) {
+            barostat_->apply(state, e);
+        }
+        e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0) -
+                      (barostat_ != nullptr ? barostat_->energyAdded() : 0.0);
         state.step += 1;
         state.time += dt;
         return e;
@@ -80,6 +87,7 @@ private:
     const Constraints* constraints_;
     IntegratorOptions options_;
     Thermostat* thermostat_;
+    Barostat* barostat_;
     std::vector<double> inverseMasses_;
     int dof_;
     ForceOutput out_;
@@ -89,9 +97,10 @@ private:
 } // namespace
 
 std::unique_ptr<Integrator> makeLeapFrog(const System& system, ForceFunction forces, const Constraints* constraints,
-                                         IntegratorOptions options, Thermostat* thermostat)
+                                         IntegratorOptions options, Thermostat* thermostat, Barostat* barostat)
 {
-    return std::make_unique<LeapFrog>(system, std::move(forces), constraints, std::move(options), thermostat);
+    return std::make_unique<LeapFrog>(system, std::move(forces), constraints, std::move(options), thermostat,
+                                      barostat);
 }
 
 } // namespace proteinmd

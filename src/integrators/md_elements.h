@@ -5,7 +5,10 @@
 #include <span>
 #include <vector>
 
+#include "proteinmd/core/box.h"
 #include "proteinmd/core/vec3.h"
+#include "proteinmd/integrators/barostat.h"
+#include "proteinmd/integrators/integrator.h"
 
 namespace proteinmd::elements {
 
@@ -27,6 +30,14 @@ inline std::vector<double> inverseMasses(std::span<const double> masses)
     std::vector<double> inv(masses.size(), 0.0);
     for (std::size_t i = 0; i < masses.size(); ++i) { inv[i] = masses[i] > 0 ? 1.0 / masses[i] : 0.0; }
     return inv;
+}
+
+// Pressure of a step from its kinetic tensor and virials, in the box the forces were computed in.
+inline void fillPressure(StepEnergies& e, const Box& box)
+{
+    e.pressureTensor = pressureTensor(e.kineticTensor, e.forceVirial + e.constraintVirial, box);
+    e.pressure = scalarPressure(e.pressureTensor);
+    e.volume = box.isPeriodic() ? box.volume() : 0.0;
 }
 
 } // namespace proteinmd::elements

@@ -1,51 +1,13 @@
-// What mdrun does to the starting state before step 0, and the .mdp -> integrator options mapping.
+// What mdrun does to the starting state before step 0.
 
 #include <fmt/format.h>
 
 #include "proteinmd/integrators/integrator.h"
 #include "proteinmd/integrators/kinetic_energy.h"
-#include "proteinmd/integrators/thermostat.h"
 #include "proteinmd/integrators/velocity_generation.h"
 #include "proteinmd/io/mdp.h"
 
 namespace proteinmd {
-
-IntegratorOptions integratorOptions(const MdpOptions& mdp)
-{
-    IntegratorOptions options;
-    options.dt = mdp.dt;
-    options.nstcomm = mdp.nstcomm;
-    options.commMode = mdp.commMode;
-    return options;
-}
-
-std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp)
-{
-    if (mdp.tcoupl == "no") {
-        return nullptr;
-    }
-    if (mdp.tcoupl != "v-rescale") {
-        throw SetupError(fmt::format("tcoupl = {} is not implemented (use v-rescale or no)", mdp.tcoupl));
-    }
-    if (mdp.tauT.size() != 1 || mdp.refT.size() != 1) {
-        throw SetupError(fmt::format("v-rescale supports one tc group; the .mdp gives {} tau-t and {} ref-t values",
-                                     mdp.tauT.size(), mdp.refT.size()));
-    }
-    return std::make_unique<VRescaleThermostat>(mdp.refT[0], mdp.tauT[0], resolveSeed(mdp.ldSeed));
-}
-
-std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const System& system, ForceFunction forces,
-                                           const Constraints* constraints, Thermostat* thermostat)
-{
-    if (mdp.integrator == "md") {
-        return makeLeapFrog(system, std::move(forces), constraints, integratorOptions(mdp), thermostat);
-    }
-    if (mdp.integrator == "md-vv") {
-        return makeVelocityVerlet(system, std::move(forces), constraints, integratorOptions(mdp), thermostat);
-    }
-    throw SetupError(fmt::format("integrator = {} is not a dynamics integrator proteinmd implements (md, md-vv)",
-                                 mdp.integrator));
-}
 
 void prepareStartingState(const System& system, const MdpOptions& mdp, const Constraints* constraints, State& state)
 {

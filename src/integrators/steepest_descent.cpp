@@ -91,6 +91,7 @@ MinimizationResult minimizeSteepestDescent(const System& system, const ForceFunc
         }
     }
     state.positions = best.positions;
+    result.evaluations = result.steps + 1;
     result.potential = best.potential;
     result.maxForce = best.maxForce;
     result.maxForceAtom = best.maxForceAtom;

@@ -11,6 +11,7 @@
 //   constrain velocities (RATTLE)
 //   thermostat: v(t+dt) *= lambda            (v-rescale from the full-step kinetic energy)
 //   every nstcomm steps: remove the COM velocity
+//   barostat with the pressure of step t (kinetic tensor of v(t)); if it moved the atoms, F is recomputed
 
 #include <vector>
 
@@ -26,9 +27,9 @@ namespace {
 class VelocityVerlet : public Integrator {
 public:
     VelocityVerlet(const System& system, ForceFunction forces, const Constraints* constraints,
-                   IntegratorOptions options, Thermostat* thermostat)
+                   IntegratorOptions options, Thermostat* thermostat, Barostat* barostat)
         : system_(system), forces_(std::move(forces)), constraints_(constraints), options_(std::move(options)),
-          thermostat_(thermostat), inverseMasses_(elements::inverseMasses(system.masses)),
+          thermostat_(thermostat), barostat_(barostat), inverseMasses_(elements::inverseMasses(system.masses)),
           dof_(proteinmd::degreesOfFreedom(system, options_.commMode))
     {
     }
@@ -47,10 +48,13 @@ public:
         e.potential = out_.energies.total();
         e.kinetic = kineticEnergy(system_.masses, state.velocities);
         e.total = e.potential + e.kinetic;
-        e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0);
+        e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0) -
+                      (barostat_ != nullptr ? barostat_->energyAdded() : 0.0);
         e.temperature = temperature(e.kinetic, dof_);
         e.forceVirial = out_.virial;
         e.constraintVirial = closingConstraintVirial_;
+        e.kineticTensor = kineticEnergyTensor(system_.masses, state.velocities);
+        elements::fillPressure(e, state.box);
 
         elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
         previous_ = state.positions;
@@ -66,12 +70,13 @@ public:
                                               &closingConstraintVirial_);
         }
         if (thermostat_ != nullptr) {
-            const double kinetic = kineticEnergy(system_.masses, state.velocities);
-            const double lambda = thermostat_->scaleFactor(kinetic, dof_, state.step, dt);
-            for (Vec3& v : state.velocities) { v *= lambda; }
+            thermostat_->apply(state.velocities, system_.masses, dof_, state.step, dt);
         }
         if (options_.commMode != "None" && options_.nstcomm > 0 && state.step % options_.nstcomm == 0) {
             removeCenterOfMassVelocity(system_.masses, state.velocities);
+        }
+        if (barostat_ != nullptr && barostat_->apply(state, e)) {
+            haveForces_ = false;
         }
         state.step += 1;
         state.time += dt;
@@ -109,6 +114,7 @@ private:
     const Constraints* constraints_;
     IntegratorOptions options_;
     Thermostat* thermostat_;
+    Barostat* barostat_;
     std::vector<double> inverseMasses_;
     int dof_;
     ForceOutput out_;
@@ -123,9 +129,10 @@ private:
 
 std::unique_ptr<Integrator> makeVelocityVerlet(const System& system, ForceFunction forces,
                                                const Constraints* constraints, IntegratorOptions options,
-                                               Thermostat* thermostat)
+                                               Thermostat* thermostat, Barostat* barostat)
 {
-    return std::make_unique<VelocityVerlet>(system, std::move(forces), constraints, std::move(options), thermostat);
+    return std::make_unique<VelocityVerlet>(system, std::move(forces), constraints, std::move(options), thermostat,
+                                            barostat);
 }
 
 } // namespace proteinmd

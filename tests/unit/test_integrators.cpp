@@ -193,18 +193,29 @@ TEST(MakeIntegrator, FollowsTheMdpAndRefusesWhatIsNotImplemented)
     mdp.integrator = "md-vv";
     EXPECT_NE(makeIntegrator(mdp, toy.system, toy.forces(), nullptr), nullptr);
     mdp.integrator = "sd";
+    EXPECT_THROW(makeIntegrator(mdp, toy.system, toy.forces(), nullptr), SetupError); // no tc group
+    mdp.tauT = {1.0};
+    mdp.refT = {300};
+    EXPECT_NE(makeIntegrator(mdp, toy.system, toy.forces(), nullptr), nullptr);
+    mdp.integrator = "bd";
     EXPECT_THROW(makeIntegrator(mdp, toy.system, toy.forces(), nullptr), SetupError);
+    mdp.integrator = "md";
 
+    mdp.tcoupl = "no";
     EXPECT_EQ(makeThermostat(mdp), nullptr);
     mdp.tcoupl = "v-rescale";
     mdp.tauT = {0.1};
     mdp.refT = {300};
     mdp.ldSeed = 5;
     EXPECT_NE(makeThermostat(mdp), nullptr);
+    mdp.tcoupl = "nose-hoover";
+    EXPECT_NE(makeThermostat(mdp), nullptr);
     mdp.tauT = {0.1, 0.1};
     mdp.refT = {300, 300};
-    EXPECT_THROW(makeThermostat(mdp), SetupError);
-    mdp.tcoupl = "nose-hoover";
+    EXPECT_THROW(makeThermostat(mdp), SetupError); // several groups need the topology
+    mdp.tcoupl = "andersen";
+    mdp.tauT = {0.1};
+    mdp.refT = {300};
     EXPECT_THROW(makeThermostat(mdp), SetupError);
 }
 

@@ -20,7 +20,10 @@
 namespace proteinmd {
 
 struct MdpOptions;
+struct Topology;
+struct Diagnostics;
 class Thermostat;
+class Barostat;
 
 using ForceFunction = std::function<void(std::span<const Vec3> positions, const Box& box, ForceOutput& out)>;
 
@@ -36,6 +39,12 @@ struct StepEnergies {
     double temperature = 0;      // K, over the integrator's degrees of freedom
     Matrix3 forceVirial{};       // from the force evaluation of this step
     Matrix3 constraintVirial{};  // from the constraint forces of this step
+    // Kinetic-energy tensor 1/2 sum m v (x) v of this step (leap-frog and sd: average of the half steps,
+    // as GROMACS) and the pressure P = 2/V (Ekin - Xi_force - Xi_constraint) in bar (zero without a box).
+    Matrix3 kineticTensor{};
+    Matrix3 pressureTensor{};
+    double pressure = 0;         // bar, trace / 3
+    double volume = 0;           // nm^3 of the box the forces were computed in (0 without a box)
 };
 
 struct IntegratorOptions {
@@ -45,6 +54,15 @@ struct IntegratorOptions {
     // When set, the integrator charges its constraint work (StepPart::Constraints) here; the caller
     // owns the timers (benchmarks subtract it and the force parts from the step time to get the update).
     StepTimers* timers = nullptr;
+};
+
+// Stochastic dynamics (sd): per tc group the bath temperature (K) and the inverse friction tau-t
+// (ps), each atom's group (empty: one group), and the seed of the noise (ld-seed).
+struct StochasticDynamicsOptions {
+    std::vector<double> referenceTemperatures;
+    std::vector<double> frictionTimes;
+    std::vector<int> groupOfAtom;
+    std::uint64_t seed = 0;
 };
 
 class Integrator {
@@ -67,27 +85,71 @@ public:
 
 // GROMACS's leap-frog (`md`): v(t+dt/2) = v(t-dt/2) + dt F(t)/m; x(t+dt) = x(t) + dt v(t+dt/2);
 // constrain x(t+dt), velocities from the constrained displacement. State velocities are v(t-dt/2).
+// `barostat` (may be null) is called at the end of every step (barostat.h).
 std::unique_ptr<Integrator> makeLeapFrog(const System& system, ForceFunction forces, const Constraints* constraints,
-                                         IntegratorOptions options, Thermostat* thermostat = nullptr);
+                                         IntegratorOptions options, Thermostat* thermostat = nullptr,
+                                         Barostat* barostat = nullptr);
 
 // Velocity Verlet (`md-vv`) with RATTLE: half kick, drift, constrain positions, forces, half kick,
 // constrain velocities. State velocities are full-step v(t).
+// After a barostat step that moved the atoms, forces are recomputed before the next step.
 std::unique_ptr<Integrator> makeVelocityVerlet(const System& system, ForceFunction forces,
                                                const Constraints* constraints, IntegratorOptions options,
-                                               Thermostat* thermostat = nullptr);
+                                               Thermostat* thermostat = nullptr, Barostat* barostat = nullptr);
+
+// GROMACS's stochastic dynamics (`sd`), a leap-frog Langevin integrator with friction 1/tau-t per tc
+// group. One step: v' = v + dt F/m; x' = x + dt v'; constrain x' (velocities, constraint virial);
+// then v'' = a v' + sqrt(kT/m (1 - a^2)) xi with a = exp(-dt/tau-t) and x'' = x' + dt (v'' - v')/2;
+// constrain x'' again (velocities corrected for a dt/2 displacement, no virial). xi are normal deviates from Philox keyed by (seed, step,
+// atom), so trajectories do not depend on the thread count. State velocities are v(t - dt/2); the
+// kinetic energy is the average of the half steps, as leap-frog. The conserved energy subtracts the
+// kinetic energy the friction and noise put in. A group with tau-t < 0 gets no friction (plain leap-frog).
+std::unique_ptr<Integrator> makeStochasticDynamics(const System& system, ForceFunction forces,
+                                                   const Constraints* constraints, IntegratorOptions options,
+                                                   StochasticDynamicsOptions sdOptions, Barostat* barostat = nullptr);
 
 // Options from an .mdp (dt, nstcomm, comm-mode).
 IntegratorOptions integratorOptions(const MdpOptions& mdp);
+// sd options from an .mdp: ref-t, tau-t, ld-seed; groupOfAtom is left empty (one group) and must be
+// filled (coupling_groups.h) when there are several tc groups.
+StochasticDynamicsOptions stochasticDynamicsOptions(const MdpOptions& mdp);
 
-// The thermostat an .mdp asks for: null for tcoupl = no, VRescaleThermostat for v-rescale with one
-// tc group (seed from ld-seed; applied every step, GROMACS's nsttcouple is not used). SetupError for
-// other couplings or several tc groups.
+// The thermostat an .mdp asks for, for one tc group (taken to hold every atom): null for tcoupl = no
+// or integrator = sd, else a TemperatureCoupling as the overload below builds it (v-rescale, berendsen,
+// nose-hoover; nsttcouple and nh-chain-length from the .mdp). SetupError for other couplings or several
+// tc groups (they need the topology: use the overload below or makeDynamics).
 std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp);
 
-// The integrator an .mdp asks for: "md" -> leap-frog, "md-vv" -> velocity Verlet; SetupError otherwise
-// (minimisers live in steepest_descent.h).
+// The thermostat for several tc groups too: TemperatureCoupling (temperature_coupling.h) for
+// v-rescale, berendsen (Diagnostics warning: not canonical) and nose-hoover, with the groups of
+// coupling_groups.h and their degrees of freedom; nsttcouple from the .mdp (-1: GROMACS 2022's default,
+// nstcalcenergy capped so that tau-t spans >= 5 coupling steps (20 for Nose-Hoover), 1 for md-vv);
+// nh-chain-length from the .mdp (default 10; 1 for leap-frog, as GROMACS). Null for tcoupl = no and for
+// sd (whose friction is the thermostat; GROMACS ignores tcoupl there too, with a note).
+std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp, const System& system, const Topology& topology,
+                                           Diagnostics& diagnostics);
+
+// The integrator an .mdp asks for: "md" -> leap-frog, "md-vv" -> velocity Verlet, "sd" -> stochastic
+// dynamics (one tc group; see makeDynamics for several); SetupError otherwise (minimisers live in
+// steepest_descent.h and lbfgs.h).
 std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const System& system, ForceFunction forces,
-                                           const Constraints* constraints, Thermostat* thermostat = nullptr);
+                                           const Constraints* constraints, Thermostat* thermostat = nullptr,
+                                           Barostat* barostat = nullptr);
+
+// Everything `proteinmd run` needs for dynamics from an .mdp, wired together: thermostat (may be
+// null), barostat (may be null; barostat.h's makeBarostat) and the integrator using both (sd with
+// its tc groups). The integrator refers to the other two: keep the struct alive while stepping.
+struct Dynamics {
+    std::unique_ptr<Thermostat> thermostat;
+    std::unique_ptr<Barostat> barostat;
+    std::unique_ptr<Integrator> integrator;
+    Dynamics();
+    Dynamics(Dynamics&&) noexcept;
+    Dynamics& operator=(Dynamics&&) noexcept;
+    ~Dynamics();
+};
+Dynamics makeDynamics(const MdpOptions& mdp, const System& system, const Topology& topology, const State& state,
+                      ForceFunction forces, const Constraints* constraints, Diagnostics& diagnostics);
 
 // Prepares starting velocities as mdrun does before step 0: with gen-vel they are generated
 // (velocity_generation.h); without continuation, positions are constrained and the velocities made

@@ -30,7 +30,12 @@ constexpr PhiloxCounter philox4x32(PhiloxCounter ctr, PhiloxKey key)
 }
 
 // What a random stream is used for; part of the counter so that streams never overlap.
-enum class RandomPurpose : std::uint32_t { MaxwellVelocities = 1, Thermostat = 2, StochasticDynamics = 3 };
+enum class RandomPurpose : std::uint32_t {
+    MaxwellVelocities = 1,
+    Thermostat = 2,
+    StochasticDynamics = 3,
+    Barostat = 4,
+};
 
 // Four standard normal deviates for (seed, purpose, step, index): two Philox blocks -> four uniform
 // doubles with 53-bit resolution in (0, 1] -> Box-Muller.

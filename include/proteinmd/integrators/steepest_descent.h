@@ -29,6 +29,7 @@ struct MinimizationResult {
     int maxForceAtom = -1;       // its index (0-based)
     std::int64_t steps = 0;      // steps attempted (accepted + rejected)
     std::int64_t accepted = 0;
+    std::int64_t evaluations = 0; // force/energy evaluations, the first one included
     bool converged = false;      // Fmax < emtol
     std::string stopReason;      // "Fmax < emtol", "nsteps reached", "step size below machine precision"
 };

@@ -4,8 +4,11 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "proteinmd/core/vec3.h"
 
 namespace proteinmd {
 
@@ -16,6 +19,11 @@ public:
     // degrees of freedom, at step `step` with a coupling interval of dt. Records (lambda^2 - 1) K as
     // energy added.
     virtual double scaleFactor(double kinetic, int degreesOfFreedom, std::int64_t step, double dt) = 0;
+    // The thermostat as an integrator element: acts on the velocities at step `step`. The default
+    // scales all velocities by scaleFactor(their kinetic energy, degreesOfFreedom, step, dt);
+    // TemperatureCoupling overrides it for several tc groups and for nsttcouple.
+    virtual void apply(std::span<Vec3> velocities, std::span<const double> masses, int degreesOfFreedom,
+                       std::int64_t step, double dt);
     // Total energy put into the system so far (kJ/mol).
     double energyAdded() const { return energyAdded_; }
 

@@ -1,0 +1,35 @@
+#include "proteinmd/core/units.h"
+#include "proteinmd/integrators/barostat.h"
+
+namespace proteinmd {
+
+Matrix3 kineticEnergyTensor(std::span<const double> masses, std::span<const Vec3> velocities)
+{
+    Matrix3 tensor{};
+    for (std::size_t i = 0; i < velocities.size(); ++i) {
+        tensor += outer(velocities[i], velocities[i]) * (0.5 * masses[i]);
+    }
+    return tensor;
+}
+
+Matrix3 pressureTensor(const Matrix3& kineticTensor, const Matrix3& virial, const Box& box)
+{
+    Matrix3 pressure{};
+    if (!box.isPeriodic()) {
+        return pressure;
+    }
+    const double factor = 2.0 * units::kPressureFactorBar / box.volume();
+    for (int r = 0; r < 3; ++r) {
+        for (int c = 0; c < 3; ++c) {
+            pressure[r][c] = (kineticTensor[r][c] - virial[r][c]) * factor;
+        }
+    }
+    return pressure;
+}
+
+double scalarPressure(const Matrix3& pressure)
+{
+    return (pressure[0][0] + pressure[1][1] + pressure[2][2]) / 3.0;
+}
+
+} // namespace proteinmd
