@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "mdp_extras.h"
 
 #include "proteinmd/integrators/barostat.h"
 #include "proteinmd/integrators/coupling_groups.h"
@@ -27,7 +26,7 @@ bool isVelocityVerlet(const MdpOptions& mdp)
 // GROMACS 2022's nsttcouple = -1: 10 steps, fewer when tau-t would span fewer than nmin couplings.
 int couplingInterval(const MdpOptions& mdp, CouplingAlgorithm algorithm)
 {
-    const int given = detail::rawMdpInteger(mdp, "nsttcouple", -1);
+    const int given = mdp.nsttcouple;
     if (given == 0 || given < -1) {
         throw SetupError(fmt::format("nsttcouple = {}: expected -1 (default) or a positive number of steps", given));
     }
@@ -75,14 +74,14 @@ TemperatureCouplingOptions couplingOptions(const MdpOptions& mdp, Diagnostics* d
     o.timeConstants = mdp.tauT;
     o.interval = couplingInterval(mdp, o.algorithm);
     o.seed = resolveSeed(mdp.ldSeed);
-    const int chain = detail::rawMdpInteger(mdp, "nh-chain-length", 10);
+    const int chain = mdp.nhChainLength.value_or(10);
     if (o.algorithm == CouplingAlgorithm::NoseHoover) {
         if (chain < 1) {
             throw SetupError(fmt::format("nh-chain-length = {}: expected >= 1", chain));
         }
         o.chainLength = isVelocityVerlet(mdp) ? chain : 1;
         if (!isVelocityVerlet(mdp) && chain > 1 && diagnostics != nullptr &&
-            detail::rawMdpValue(mdp, "nh-chain-length")) {
+            mdp.nhChainLength) {
             diagnostics->warn("leap-frog supports only Nose-Hoover chains of length 1 (as GROMACS); nh-chain-length "
                               "set to 1");
         }
@@ -203,14 +202,14 @@ std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const System& 
 std::unique_ptr<Barostat> makeBarostat(const MdpOptions& mdp, const System& system, const Topology& topology,
                                        const State& state, ForceFunction forces, Diagnostics& diagnostics)
 {
-    const bool monteCarlo = detail::rawMdpBoolean(mdp, "mc-barostat");
+    const bool monteCarlo = mdp.mcBarostat;
     if (mdp.pcoupl == "no" && !monteCarlo) {
         return nullptr;
     }
     if (!state.box.isPeriodic()) {
         throw SetupError("pressure coupling needs a periodic box");
     }
-    int interval = detail::rawMdpInteger(mdp, "nstpcouple", -1);
+    int interval = mdp.nstpcouple;
     if (interval == 0 || interval < -1) {
         throw SetupError(fmt::format("nstpcouple = {}: expected -1 (default) or a positive number of steps", interval));
     }

@@ -147,6 +147,12 @@ void readEwald(MdpEntries& in, NonbondedOptions& nb)
 
 void readCoupling(MdpEntries& in, MdpOptions& out, Diagnostics& diagnostics)
 {
+    out.nsttcouple = static_cast<int>(in.integer("nsttcouple", -1, -1, kIntMax));
+    out.nstpcouple = static_cast<int>(in.integer("nstpcouple", -1, -1, kIntMax));
+    if (in.has("nh-chain-length")) {
+        out.nhChainLength = static_cast<int>(in.integer("nh-chain-length", 10, 0, kIntMax));
+    }
+    out.mcBarostat = in.boolean("mc-barostat", false);
     static constexpr std::string_view kTcoupl[] = {"no", "berendsen", "nose-hoover", "andersen", "andersen-massive",
                                                    "v-rescale", "yes"};
     int tcoupl = in.choice("tcoupl", kTcoupl, 0);

@@ -11,6 +11,7 @@
 #include "proteinmd/constraints/constraint_error.h"
 #include "proteinmd/constraints/constraints.h"
 #include "proteinmd/integrators/integrator.h"
+#include "proteinmd/integrators/barostat.h"
 #include "proteinmd/integrators/thermostat.h"
 #include "proteinmd/integrators/velocity_generation.h"
 #include "proteinmd/io/checkpoint.h"
@@ -97,8 +98,10 @@ private:
     fs::path checkpointPath_;
     std::optional<Checkpoint> resumed_;
     std::optional<Constraints> constraints_;
-    std::unique_ptr<Thermostat> thermostat_;
-    std::unique_ptr<Integrator> integrator_;
+    Dynamics dynamics_; // thermostat, barostat and integrator wired together (makeDynamics)
+    Thermostat* thermostat_ = nullptr;
+    Barostat* barostat_ = nullptr;
+    Integrator* integrator_ = nullptr;
     std::unique_ptr<RunOutputs> outputs_;
     double mass_ = 0;
     std::int64_t firstStep_ = 0;
@@ -149,8 +152,6 @@ void DynamicsLoop::setUp()
         constraints_.emplace(system, &s_.inputs.topology, constraintOptions(mdp_));
     }
     const Constraints* constraints = constraints_ ? &*constraints_ : nullptr;
-    thermostat_ = makeThermostat(mdp_);
-    integrator_ = makeIntegrator(mdp_, system, forceFunction(*s_.forces, &s_.timers), constraints, thermostat_.get());
     mass_ = totalMass(system.masses);
 
     if (resumed_) {
@@ -166,10 +167,6 @@ void DynamicsLoop::setUp()
         state_.box = c.box;
         state_.step = c.step;
         state_.time = c.timePs;
-        integrator_->restoreState(c.realState);
-        if (thermostat_) {
-            thermostat_->restoreState(c.realState);
-        }
         lastCheckpointStep_ = c.step;
         if (c.step > s_.lastStep) {
             throw SetupError(fmt::format("the checkpoint {} is at step {}, beyond the run's length of {} steps; "
@@ -180,6 +177,26 @@ void DynamicsLoop::setUp()
         prepareStartingState(system, mdp_, constraints, state_);
         state_.step = 0;
         state_.time = 0;
+    }
+    // The barostat needs the starting box and molecules, so the dynamics are made once the state is.
+    Diagnostics diagnostics;
+    dynamics_ = makeDynamics(mdp_, system, s_.inputs.topology, state_, forceFunction(*s_.forces, &s_.timers),
+                             constraints, diagnostics);
+    for (const std::string& warning : diagnostics.warnings) {
+        s_.log->line("warning: " + warning);
+        s_.observer.warning(warning);
+    }
+    thermostat_ = dynamics_.thermostat.get();
+    barostat_ = dynamics_.barostat.get();
+    integrator_ = dynamics_.integrator.get();
+    if (resumed_) {
+        integrator_->restoreState(resumed_->realState);
+        if (thermostat_) {
+            thermostat_->restoreState(resumed_->realState);
+        }
+        if (barostat_) {
+            barostat_->restoreState(resumed_->realState);
+        }
     }
     firstStep_ = state_.step;
     outputs_ = std::make_unique<RunOutputs>(s_.directory, s_.config.output, system.numAtoms(), mdp_.dt,
@@ -207,8 +224,11 @@ void DynamicsLoop::logSettings()
     if (thermostat_) {
         s_.note(fmt::format("thermostat: {} at {} K, tau-t {} ps, seed {}", mdp_.tcoupl, mdp_.refT.at(0),
                             mdp_.tauT.at(0), mdp_.ldSeed));
-    } else {
+    } else if (mdp_.integrator != "sd") {
         s_.note("thermostat: none (NVE)");
+    }
+    if (barostat_) {
+        s_.note(fmt::format("barostat: {} {}, tau-p {} ps", mdp_.pcoupl, mdp_.pcouplType, mdp_.tauP));
     }
     s_.note(fmt::format("output every: energy {}, log {}, xtc {}, trr {}, dcd {}, h5md {} steps; checkpoint every {} "
                         "min{}",
@@ -229,6 +249,9 @@ void DynamicsLoop::writeCheckpointNow()
     integrator_->saveState(c.realState);
     if (thermostat_) {
         thermostat_->saveState(c.realState);
+    }
+    if (barostat_) {
+        barostat_->saveState(c.realState);
     }
     c.integerState[kSeedKey] = {static_cast<std::uint64_t>(mdp_.ldSeed)};
     c.outputs = outputs_->fileStates();

@@ -233,7 +233,7 @@ TEST(MakeBarostat, FollowsTheMdp)
     EXPECT_NE(d.warnings[0].find("Berendsen"), std::string::npos);
     mdp.pcoupl = "parrinello-rahman";
     EXPECT_THROW(makeBarostat(mdp, system, topology, state, test::idealGasForces(), d), SetupError);
-    mdp.raw["mc-barostat"] = "yes";
+    mdp.mcBarostat = true;
     EXPECT_THROW(makeBarostat(mdp, system, topology, state, test::idealGasForces(), d), SetupError); // both
     mdp.pcoupl = "no";
     EXPECT_NE(

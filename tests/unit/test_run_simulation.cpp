@@ -107,9 +107,21 @@ struct ContinuationCase {
     std::string integrator;
     std::string tcoupl;
     std::string extraMdp; // e.g. barostat keys
+    std::string label;    // distinguishes cases with the same integrator and thermostat
+
+    std::string name() const
+    {
+        std::string text = integrator + "_" + tcoupl + (label.empty() ? "" : "_" + label);
+        for (char& ch : text) {
+            if (ch == '-') {
+                ch = '_';
+            }
+        }
+        return text;
+    }
 };
 
-void PrintTo(const ContinuationCase& c, std::ostream* os) { *os << c.integrator << "/" << c.tcoupl; }
+void PrintTo(const ContinuationCase& c, std::ostream* os) { *os << c.name(); }
 
 class RunContinuation : public ::testing::TestWithParam<ContinuationCase> {};
 
@@ -118,7 +130,7 @@ TEST_P(RunContinuation, TwoLegsThroughACheckpointEqualOneRun)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
     const ContinuationCase& c = GetParam();
-    const std::string tag = c.integrator + "_" + c.tcoupl;
+    const std::string tag = c.name();
     const fs::path one = test::scratchDir("run_continuation_one_" + tag);
     const fs::path two = test::scratchDir("run_continuation_two_" + tag);
     Silent silent;
@@ -136,18 +148,19 @@ TEST_P(RunContinuation, TwoLegsThroughACheckpointEqualOneRun)
     EXPECT_EQ(XtcReader::countFrames(two / "traj.xtc"), 14); // steps 0, 3, ..., 39
 }
 
-// Adding a dynamics case is one line here (TODO(dynamics): sd, Nose-Hoover, barostats when they land).
-INSTANTIATE_TEST_SUITE_P(Integrators, RunContinuation,
-                         ::testing::Values(ContinuationCase{"md", "v-rescale", ""},
-                                           ContinuationCase{"md-vv", "v-rescale", ""},
-                                           ContinuationCase{"md", "no", ""}),
-                         [](const auto& paramInfo) {
-                             std::string name = paramInfo.param.integrator + "_" + paramInfo.param.tcoupl;
-                             for (char& ch : name) {
-                                 if (ch == '-') ch = '_';
-                             }
-                             return name;
-                         });
+// Adding a dynamics case is one line here.
+INSTANTIATE_TEST_SUITE_P(
+    Integrators, RunContinuation,
+    ::testing::Values(ContinuationCase{"md", "v-rescale", "", ""}, ContinuationCase{"md-vv", "v-rescale", "", ""},
+                      ContinuationCase{"md", "no", "", ""}, ContinuationCase{"md", "nose-hoover", "", ""},
+                      ContinuationCase{"md-vv", "nose-hoover", "nh-chain-length = 4\n", ""},
+                      ContinuationCase{"sd", "no", "", ""},
+                      ContinuationCase{"md", "v-rescale",
+                                       "pcoupl = C-rescale\ntau-p = 0.5\nref-p = 1\ncompressibility = 4.5e-5\n"
+                                       "nstpcouple = 5\n",
+                                       "crescale"},
+                      ContinuationCase{"md", "v-rescale", "mc-barostat = yes\nref-p = 1\nnstpcouple = 5\n", "mc"}),
+    [](const auto& paramInfo) { return paramInfo.param.name(); });
 
 // A stop request (SIGINT/SIGTERM) ends the run with a checkpoint; resuming gives the uninterrupted run.
 TEST(RunSimulation, StopRequestCheckpointsAndResumeContinuesExactly)

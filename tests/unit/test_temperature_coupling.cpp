@@ -282,7 +282,7 @@ TEST(MakeThermostat, GroupsWarningsAndChainLength)
     EXPECT_EQ(coupling->options().interval, 10); // GROMACS default: nstcalcenergy-like 10, tau-t allows it
 
     mdp.tcoupl = "nose-hoover";
-    mdp.raw["nh_chain_length"] = "4";
+    mdp.nhChainLength = 4;
     auto leapFrogNh = makeThermostat(mdp, s, t, diagnostics);
     EXPECT_EQ(dynamic_cast<const TemperatureCoupling&>(*leapFrogNh).options().chainLength, 1);
     // GROMACS: 10 steps unless tau-t spans fewer than 20 (Nose-Hoover) couplings: 0.1 / (0.001 * 20) = 5.

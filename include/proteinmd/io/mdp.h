@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,10 @@ struct MdpOptions {
     double tauP = 1;                 // ps
     std::vector<double> refP, compressibility; // bar, 1/bar (1, 2 or 6 values by pcouplType)
     std::string refcoordScaling = "no";
+    int nsttcouple = -1;             // -1 = GROMACS's default (10, fewer for short tau-t)
+    int nstpcouple = -1;             // -1 = default (10; 25 for the Monte Carlo barostat)
+    std::optional<int> nhChainLength; // Nose-Hoover chain length; absent = GROMACS's default (10; 1 on leap-frog)
+    bool mcBarostat = false;         // proteinmd extension `mc-barostat = yes`: Monte Carlo barostat at ref-p
     bool genVel = false;
     double genTemp = 300;            // K
     std::int64_t genSeed = -1;
