@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's main command: set up, build, and run the bundled example (alanine dipeptide in water,
-# 1 ps of NVT dynamics, about 10-20 s with the reference backend on two cores).
+# 1 ps of NVT dynamics, about 1 s with the default CPU backend on two cores; ~10-20 s with --backend reference).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

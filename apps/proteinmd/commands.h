@@ -63,6 +63,7 @@ private:
     std::optional<std::int64_t> steps_;
     std::optional<int> threads_;
     std::optional<double> maxHours_;
+    std::string backend_ = "cpu";
     bool resume_ = false;
 };
 

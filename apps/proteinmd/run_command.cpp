@@ -72,6 +72,10 @@ void RunCommand::registerWith(CLI::App& app)
     command_->add_option("--steps", steps_, "Total length of the run in steps (with --resume: continue up to this step)")
         ->check(CLI::NonNegativeNumber);
     command_->add_option("--threads", threads_, "Threads (0 = every core)")->check(CLI::NonNegativeNumber);
+    command_->add_option("--backend", backend_,
+                         "Force backend: cpu (fast: cluster pair list, SIMD, threads) or reference (double "
+                         "precision, one thread)")
+        ->check(CLI::IsMember({"cpu", "reference"}));
     command_->add_flag("--resume", resume_, "Continue from the output folder's last checkpoint (state.cpt)");
     command_->add_option("--max-hours", maxHours_, "Stop cleanly with a checkpoint before this much wall time")
         ->check(CLI::NonNegativeNumber);
@@ -121,6 +125,7 @@ int RunCommand::run(int argc, char** argv) const
 
     RunControl control;
     control.resume = resume_;
+    control.backend = backend_;
     control.stopRequested = &stopRequested;
     for (int i = 0; i < argc; ++i) {
         control.commandLine += (i > 0 ? " " : "") + std::string(argv[i]);

@@ -59,6 +59,8 @@ public:
     int numClusters() const { return numClusters_; }
     double rlist() const { return rlist_; }
     const Box& box() const { return box_; }
+    // Positions passed to the last build (empty before the first), e.g. to save the list's origin.
+    std::span<const Vec3> buildPositions() const { return buildPositions_; }
     // Atom in each slot (numClusters * 4 of them), -1 for padding.
     std::span<const int> slotAtoms() const { return slotAtoms_; }
     // What to add to an atom's position to get its position in the list's frame (its wrap at build).

@@ -167,6 +167,7 @@ void DynamicsLoop::setUp()
         state_.box = c.box;
         state_.step = c.step;
         state_.time = c.timePs;
+        s_.forces->restoreState(c.realState); // the pair list as the uninterrupted run has it here
         lastCheckpointStep_ = c.step;
         if (c.step > s_.lastStep) {
             throw SetupError(fmt::format("the checkpoint {} is at step {}, beyond the run's length of {} steps; "
@@ -253,6 +254,9 @@ void DynamicsLoop::writeCheckpointNow()
     if (barostat_) {
         barostat_->saveState(c.realState);
     }
+    // Written before this step's force calls (and before the end-of-run side step), so it is the
+    // force backend's state of the continuing trajectory.
+    s_.forces->saveState(c.realState);
     c.integerState[kSeedKey] = {static_cast<std::uint64_t>(mdp_.ldSeed)};
     c.outputs = outputs_->fileStates();
     writeCheckpoint(checkpointPath_, c);

@@ -120,10 +120,10 @@ RunResult runSimulation(const RunConfig& config, const RunControl& control, RunO
     s.log = std::make_unique<RunLog>(directory / kLogFile, control.resume && fs::exists(directory / kLogFile));
     logHeader(s);
 
-    s.forces = makeForceProvider(s.inputs.system, s.inputs.mdp, s.inputs.state.box, control.backend);
+    s.forces = makeForceProvider(s.inputs.system, s.inputs.mdp, s.inputs.state.box, control.backend, config.threads);
     s.note("forces: " + s.forces->name());
     s.note("non-bonded: " + s.forces->describeSetup());
-    if (config.threads > 1) {
+    if (config.threads > 1 && control.backend == "reference") {
         s.note(fmt::format("threads: {} requested; the {} backend uses one", config.threads, control.backend));
     }
     RunResult result = s.inputs.mdp.integrator == "steep" ? runMinimization(s) : runDynamics(s);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of `proteinmd run` as a user runs it: the bundled example config for a few steps
-# (every output exists, energy.csv parses with the documented columns), the GROMACS-input form,
+# (every output exists, energy.csv parses with the documented columns), both force backends, the GROMACS-input form,
 # a run that blows up (exit 1, atoms named, no hang), and usage errors.
 # usage: test_run_cli.sh PROTEINMD_BINARY REPO_DIR SHARED_DIR SCRATCH_DIR
 set -uo pipefail
@@ -34,6 +34,18 @@ check "the output folder is named at the end" "grep -q 'outputs in $TMP/example'
 
 timeout 120 "$BIN" run $EX/run.toml -o "$TMP/example" --steps 30 --resume > "$TMP/resume.out" 2>&1
 check "--resume continues to --steps 30" "[ $? -eq 0 ] && tail -n 1 $TMP/example/energy.csv | grep -q '^30,' && grep -q 'resuming from' $TMP/resume.out"
+
+# The default backend is the fast CPU one; --backend reference agrees on step 0 (float kernels vs double).
+check "default backend: cpu, fast path" "grep -q 'forces: cpu' $TMP/example/proteinmd.log && grep -q 'fast path' $TMP/example/proteinmd.log"
+timeout 120 "$BIN" run $EX/run.toml -o "$TMP/reference" --steps 0 --backend reference > "$TMP/reference.out" 2>&1
+check "--backend reference: same step-0 potential within 1e-5 relative" "[ $? -eq 0 ] && grep -q 'forces: reference' $TMP/reference/proteinmd.log && /usr/bin/python3 - <<PY
+import csv
+a = float(next(csv.DictReader(open('$TMP/example/energy.csv')))['potential'])
+b = float(next(csv.DictReader(open('$TMP/reference/energy.csv')))['potential'])
+assert abs(a - b) < 1e-5 * abs(b), (a, b)
+PY"
+"$BIN" run $EX/run.toml -o "$TMP/badbackend" --backend gpu > "$TMP/badbackend.out" 2>&1
+check "--backend gpu: usage error naming the choices" "[ $? -ne 0 ] && grep -q 'reference' $TMP/badbackend.out"
 
 # SIGINT stops at the next step with a checkpoint (exit 130); --resume carries on from it.
 "$BIN" run $EX/run.toml -o "$TMP/sigint" --steps 100000 > "$TMP/sigint.out" 2>&1 &

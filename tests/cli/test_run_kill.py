@@ -2,7 +2,9 @@
 """Kill test of `proteinmd run`: SIGKILL the program at random moments (a checkpoint every step, so
 many kills land while a checkpoint or a trajectory frame is being written), continue with --resume
 (killing again, several times), and check that the finished outputs equal those of an uninterrupted
-run byte for byte, with XTC frame steps strictly consecutive (no lost or duplicated frames).
+run byte for byte, with XTC frame steps strictly consecutive (no lost or duplicated frames). It runs on
+the default (CPU) backend in a periodic water box with a small explicit pair-list buffer, so the pair
+list kept between steps (saved in each checkpoint, rebuilt on resume) is part of what must survive.
 
 usage: test_run_kill.py PROTEINMD_BINARY SHARED_DIR SCRATCH_DIR [TRIALS]"""
 import os
@@ -16,10 +18,10 @@ import time
 
 BIN, SHARED, SCRATCH = sys.argv[1], sys.argv[2], sys.argv[3]
 TRIALS = int(sys.argv[4]) if len(sys.argv) > 4 else 5
-STEPS = 80
-SYSTEM = os.path.join(SHARED, "benchmarks", "ala2_vacuum")
+STEPS = 40
+SYSTEM = os.path.join(SHARED, "benchmarks", "ala2_solvated")
 if not os.path.isdir(SYSTEM):
-    print("skipped: shared/benchmarks/ala2_vacuum not found")
+    print("skipped: shared/benchmarks/ala2_solvated not found")
     sys.exit(77)
 
 CONFIG = f"""
@@ -28,6 +30,7 @@ topology = "{SYSTEM}/system.top"
 coordinates = "{SYSTEM}/system.gro"
 [run]
 steps = {STEPS}
+threads = 1
 [output]
 energy_every = 1
 log_every = 10
@@ -41,11 +44,12 @@ progress_every = 50
 integrator = "md"
 dt = 0.002
 pbc = "xyz"
-coulombtype = "Cut-off"
-rcoulomb = 10.0
-rvdw = 10.0
-coulomb-modifier = "None"
-vdw-modifier = "None"
+coulombtype = "PME"
+rcoulomb = 0.9
+rvdw = 0.9
+fourierspacing = 0.12
+verlet-buffer-tolerance = -1
+rlist = 0.91
 constraints = "h-bonds"
 gen-vel = true
 gen-temp = 300
@@ -97,6 +101,10 @@ if p.returncode != 0:
     print("uninterrupted run failed:", err.decode())
     sys.exit(1)
 print(f"uninterrupted run: {duration:.2f} s")
+log = open(os.path.join(reference, "proteinmd.log")).read()
+if "forces: cpu" not in log or "fast path" not in log:
+    print("the run did not use the CPU backend's fast path")
+    sys.exit(1)
 
 rng = random.Random(int(os.environ.get("PROTEINMD_KILL_SEED", "12345")))
 failures = 0

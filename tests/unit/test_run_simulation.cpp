@@ -70,6 +70,40 @@ tcoupl = )" + tcoupl + "\n" + extraMdp;
     return config;
 }
 
+// ala2 in a water box (2,269 atoms, PME, 0.9 nm cut-offs, h-bonds, 2 fs): periodic and rectangular,
+// so the CPU backend takes its fast path (cluster pair list, SIMD kernels, threaded PME).
+RunConfig ala2WaterConfig(const fs::path& out, const std::string& integrator, const std::string& tcoupl,
+                          const std::string& extraMdp, std::int64_t steps)
+{
+    const fs::path dir = test::benchmarkDir("ala2_solvated");
+    const std::string mdp = "integrator = " + integrator + R"(
+dt = 0.002
+pbc = xyz
+nstlist = 10
+coulombtype = PME
+rcoulomb = 0.9
+rvdw = 0.9
+fourierspacing = 0.12
+ewald-rtol = 1e-5
+constraints = h-bonds
+gen-vel = yes
+gen-temp = 300
+gen-seed = 7
+ld-seed = 11
+nstcomm = 10
+tc-grps = System
+tau-t = 0.1
+ref-t = 300
+tcoupl = )" + tcoupl + "\n" + extraMdp;
+    RunConfig config = ala2VacuumConfig(out, integrator, tcoupl, "", steps); // output settings
+    Diagnostics diagnostics;
+    config.mdp = parseMdp(mdp, "test.mdp", diagnostics);
+    config.inputs.topology = dir / "system.top";
+    config.inputs.coordinates = dir / "system.gro";
+    config.threads = 2;
+    return config;
+}
+
 class Silent : public RunObserver {};
 
 // Stops the run (as the signal handler does) once it has reached a given step.
@@ -107,11 +141,12 @@ struct ContinuationCase {
     std::string integrator;
     std::string tcoupl;
     std::string extraMdp; // e.g. barostat keys
-    std::string label;    // distinguishes cases with the same integrator and thermostat
+    std::string backend = "reference"; // "cpu": on the water box (ala2WaterConfig)
+    std::string label;                 // tells cases with the same integrator and thermostat apart
 
     std::string name() const
     {
-        std::string text = integrator + "_" + tcoupl + (label.empty() ? "" : "_" + label);
+        std::string text = backend + "_" + integrator + "_" + tcoupl + (label.empty() ? "" : "_" + label);
         for (char& ch : text) {
             if (ch == '-') {
                 ch = '_';
@@ -125,7 +160,9 @@ void PrintTo(const ContinuationCase& c, std::ostream* os) { *os << c.name(); }
 
 class RunContinuation : public ::testing::TestWithParam<ContinuationCase> {};
 
-// 2N steps in one run == N steps, then --resume to 2N, bit for bit (energies, trajectories, state).
+// 40 steps in one run == 13 steps, then --resume to 40, bit for bit (energies, trajectories, state).
+// The split is off the pair-list period (nstlist 20 for the CPU backend), so the resumed leg must
+// carry on the list the first leg built.
 TEST_P(RunContinuation, TwoLegsThroughACheckpointEqualOneRun)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
@@ -133,33 +170,50 @@ TEST_P(RunContinuation, TwoLegsThroughACheckpointEqualOneRun)
     const std::string tag = c.name();
     const fs::path one = test::scratchDir("run_continuation_one_" + tag);
     const fs::path two = test::scratchDir("run_continuation_two_" + tag);
+    const auto config = [&](const fs::path& out, std::int64_t steps) {
+        return c.backend == "cpu" ? ala2WaterConfig(out, c.integrator, c.tcoupl, c.extraMdp, steps)
+                                  : ala2VacuumConfig(out, c.integrator, c.tcoupl, c.extraMdp, steps);
+    };
     Silent silent;
-    RunResult full = runSimulation(ala2VacuumConfig(one, c.integrator, c.tcoupl, c.extraMdp, 40), RunControl{}, silent);
+    RunControl control;
+    control.backend = c.backend;
+    RunResult full = runSimulation(config(one, 40), control, silent);
     EXPECT_EQ(full.lastStep, 40);
 
-    RunResult first = runSimulation(ala2VacuumConfig(two, c.integrator, c.tcoupl, c.extraMdp, 20), RunControl{}, silent);
-    EXPECT_EQ(first.lastStep, 20);
-    RunControl resume;
+    RunResult first = runSimulation(config(two, 13), control, silent);
+    EXPECT_EQ(first.lastStep, 13);
+    RunControl resume = control;
     resume.resume = true;
-    RunResult second = runSimulation(ala2VacuumConfig(two, c.integrator, c.tcoupl, c.extraMdp, 40), resume, silent);
-    EXPECT_EQ(second.firstStep, 20);
+    RunResult second = runSimulation(config(two, 40), resume, silent);
+    EXPECT_EQ(second.firstStep, 13);
     EXPECT_EQ(second.lastStep, 40);
     expectSameRun(one, two);
     EXPECT_EQ(XtcReader::countFrames(two / "traj.xtc"), 14); // steps 0, 3, ..., 39
+    if (c.backend == "cpu") {
+        EXPECT_NE(readFile(one / kLogFile).find("fast path"), std::string::npos) << "the CPU fast path was not used";
+        EXPECT_TRUE(readCheckpoint(two / kCheckpointFile).realState.count("cpu_ff.list_positions"));
+    }
 }
 
 // Adding a dynamics case is one line here.
+// CPU backend: the default buffer (max(estimate, 0.1 nm), nstlist 20) rebuilds on the step count;
+// the explicit 0.005 nm buffer ("small_buffer") rebuilds on the displacement check at odd steps.
 INSTANTIATE_TEST_SUITE_P(
     Integrators, RunContinuation,
-    ::testing::Values(ContinuationCase{"md", "v-rescale", "", ""}, ContinuationCase{"md-vv", "v-rescale", "", ""},
-                      ContinuationCase{"md", "no", "", ""}, ContinuationCase{"md", "nose-hoover", "", ""},
-                      ContinuationCase{"md-vv", "nose-hoover", "nh-chain-length = 4\n", ""},
-                      ContinuationCase{"sd", "no", "", ""},
-                      ContinuationCase{"md", "v-rescale",
-                                       "pcoupl = C-rescale\ntau-p = 0.5\nref-p = 1\ncompressibility = 4.5e-5\n"
-                                       "nstpcouple = 5\n",
-                                       "crescale"},
-                      ContinuationCase{"md", "v-rescale", "mc-barostat = yes\nref-p = 1\nnstpcouple = 5\n", "mc"}),
+    ::testing::Values(
+        ContinuationCase{"md", "v-rescale", "", "reference", ""}, ContinuationCase{"md-vv", "v-rescale", "", "reference", ""},
+        ContinuationCase{"md", "no", "", "reference", ""}, ContinuationCase{"md", "nose-hoover", "", "reference", ""},
+        ContinuationCase{"md-vv", "nose-hoover", "nh-chain-length = 4\n", "reference", ""},
+        ContinuationCase{"sd", "no", "", "reference", ""},
+        ContinuationCase{"md", "v-rescale",
+                         "pcoupl = C-rescale\ntau-p = 0.5\nref-p = 1\ncompressibility = 4.5e-5\nnstpcouple = 5\n",
+                         "reference", "crescale"},
+        ContinuationCase{"md", "v-rescale", "mc-barostat = yes\nref-p = 1\nnstpcouple = 5\n", "reference", "mc"},
+        ContinuationCase{"md", "v-rescale", "", "cpu", ""}, ContinuationCase{"md-vv", "v-rescale", "", "cpu", ""},
+        ContinuationCase{"md", "v-rescale", "verlet-buffer-tolerance = -1\nrlist = 0.905\n", "cpu", "small_buffer"},
+        ContinuationCase{"md", "v-rescale",
+                         "pcoupl = C-rescale\ntau-p = 0.5\nref-p = 1\ncompressibility = 4.5e-5\nnstpcouple = 5\n",
+                         "cpu", "crescale"}),
     [](const auto& paramInfo) { return paramInfo.param.name(); });
 
 // A stop request (SIGINT/SIGTERM) ends the run with a checkpoint; resuming gives the uninterrupted run.

@@ -9,13 +9,21 @@
 // explicit (rlist given, verlet-buffer-tolerance = -1) or estimated from the tolerance
 // (verlet_buffer.h).
 //
+// Restarts: the list is state. Its cluster order fixes the float summation order, and when it is
+// rebuilt depends on the step count and on the positions at the last build. saveState() records
+// both (and the last prune), restoreState() rebuilds the same list from them, so a run resumed from
+// a checkpoint evaluates bit for bit what the uninterrupted run would have. recompute() evaluates
+// again without counting a step (an integrator re-evaluating the forces it held before the restart).
+//
 // Bonded terms: every table is cut into a fixed number of contiguous chunks (kBondedChunks, whatever
 // the thread count), each evaluated by the reference loops into its own force buffer on an OpenMP
 // thread, then summed in chunk order: results are bit-identical for any number of threads (and
 // within rounding of the serial reference). Measured on DHFR they are 2-3% of a step.
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -34,6 +42,16 @@ namespace proteinmd {
 class CpuNonbonded;
 struct MdpOptions;
 
+// The buffer for MD runs (`proteinmd run`): the displacement check rebuilds the list as soon as an
+// atom moved half the buffer, so the small GROMACS-sized buffers of the tolerance estimate
+// (~0.05 nm at 300 K, nstlist 10) rebuild it almost every step; at least this much keeps the
+// rebuilds at nstlist. Measured on DHFR, 2 threads: 0.048 nm / nstlist 10: 28.6 ms/step (pair
+// search 30%); 0.1 nm / nstlist 20: 12.8 ms/step. With the 0.1 nm buffer the displacement check
+// still rebuilds ~25 times per 100 steps, so nstlist matters little: 10 / 20 / 40 gave 12.8 / 12.3 /
+// 12.0 ms/step (pair search 27 / 24 / 24%); 20 is taken (GROMACS's usual CPU value).
+inline constexpr double kMinRunBuffer = 0.1;  // nm
+inline constexpr int kMinRunNstlist = 20;
+
 struct CpuForceFieldOptions {
     int numThreads = 0;      // OpenMP threads for non-bonded and PME; 0 = omp_get_max_threads()
     int nstlist = 10;        // pair-list lifetime in compute() calls (steps), >= 1
@@ -44,6 +62,7 @@ struct CpuForceFieldOptions {
     // pruned to the cluster pairs within max(rc) + pruneBuffer, and re-pruned by CpuNonbonded when an
     // atom moved more than pruneBuffer / 2. -1: no pruning.
     double pruneBuffer = -1;
+    double minBuffer = 0;                 // nm, lower bound on the estimated buffer
     double verletBufferTolerance = 0.005; // kJ/mol/ps per atom
     double temperature = 300;             // K, for the estimate
     double dt = 0.002;                    // ps, for the estimate
@@ -53,6 +72,10 @@ struct CpuForceFieldOptions {
 // From an .mdp: nstlist, dt; with verlet-buffer-tolerance > 0 the estimate at the largest ref-t
 // (gen-temp when there is no thermostat); with verlet-buffer-tolerance = -1 the buffer rlist - max(rc).
 CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
+
+// cpuForceFieldOptions() for an MD run: nstlist at least kMinRunNstlist and, when the buffer is
+// estimated from the tolerance, the estimate but at least kMinRunBuffer (see there why).
+CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
 
 class CpuForceField {
 public:
@@ -67,6 +90,16 @@ public:
     // Resets `out` and fills energies per term (with computeEnergy = false the non-bonded and PME
     // energies are skipped; bonded energies come for free), forces and virial; counts one step.
     void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true);
+
+    // compute() without counting a step or updating the list (it is still rebuilt if an atom moved
+    // too far): for positions evaluated before, e.g. once more after a restart.
+    void recompute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true);
+
+    // The list schedule for checkpoints (see the top of this file): keys "cpu_ff.*".
+    using StateMap = std::map<std::string, std::vector<double>>;
+    void saveState(StateMap& state) const;
+    // Throws SetupError when the saved state does not fit this system.
+    void restoreState(const StateMap& state);
 
     // compute() with energies, as an integrator's force call. The CpuForceField must outlive it.
     ForceFunction asForceFunction();
@@ -93,6 +126,8 @@ private:
         ForceOutput out;                  // full-size force buffer; only [firstAtom, lastAtom] is used
     };
     void addBonded(std::span<const Vec3> positions, const Box& box, ForceOutput& out);
+    void evaluate(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy,
+                  bool countStep);
 
     const System& system_;
     NonbondedOptions options_;

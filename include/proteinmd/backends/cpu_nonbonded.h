@@ -62,6 +62,15 @@ public:
     // Throws SetupError for non-finite positions or wrong array sizes.
     void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true);
 
+    // Where the current list came from, so a checkpoint can have it rebuilt bit for bit (the
+    // cluster order fixes the float summation order): the positions and box of the last build
+    // (empty / default when none was built or on the fallback), and the positions and inner buffer
+    // of the last prune (empty / -1 when the list is not pruned).
+    std::span<const Vec3> listBuildPositions() const;
+    Box listBox() const;
+    std::span<const Vec3> listPrunePositions() const;
+    double listInnerBuffer() const;
+
     bool usesFastPath() const;
     double rlist() const;
     int numThreads() const;

@@ -1,12 +1,16 @@
 #pragma once
 // The seam between the run loop and whatever computes forces. A run asks a ForceProvider for
-// energies, forces and the virial; which backend answers (the double-precision reference today, the
-// fast CPU backend when it lands) is chosen in one place, makeForceProvider(). Integrators see it
-// through a ForceFunction (integrator.h), so nothing else in the loop depends on the backend.
+// energies, forces and the virial; which backend answers ("cpu", the fast CpuForceField, by default;
+// "reference", the double-precision oracle) is chosen in one place, makeForceProvider(). Integrators
+// see it through a ForceFunction (integrator.h), so nothing else in the loop depends on the backend.
+// A backend with state that shapes its results (the CPU pair list) saves it into checkpoints, so a
+// resumed run is bit-identical to the uninterrupted one.
 
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "proteinmd/core/box.h"
 #include "proteinmd/core/system.h"
@@ -28,12 +32,18 @@ public:
     virtual std::string name() const = 0;
     // What the set-up decided (electrostatics, PME grid and Ewald coefficient, cut-offs), for the log.
     virtual std::string describeSetup() const = 0;
+
+    // State for checkpoints (the same map as Integrator's and Thermostat's); none by default.
+    using StateMap = std::map<std::string, std::vector<double>>;
+    virtual void saveState(StateMap& /*state*/) const {}
+    virtual void restoreState(const StateMap& /*state*/) {}
 };
 
-// The backend for these run parameters. `backend` is "reference" (the only one so far); SetupError
-// for an unknown name. Validates the cut-offs against the box.
+// The backend for these run parameters: "cpu" (CpuForceField with cpuRunForceFieldOptions(mdp,
+// numThreads); numThreads 0 = every core) or "reference" (single thread); SetupError for an unknown
+// name. Validates the cut-offs against the box.
 std::unique_ptr<ForceProvider> makeForceProvider(const System& system, const MdpOptions& mdp, const Box& box,
-                                                 const std::string& backend = "reference");
+                                                 const std::string& backend = "reference", int numThreads = 0);
 
 // The ForceFunction integrators and minimisers take, charging `timers` (may be null). The provider
 // and the timers must outlive it.

@@ -38,7 +38,7 @@ struct RunControl {
     bool resume = false;                              // continue from OUT/state.cpt (or state_prev.cpt)
     const std::atomic<bool>* stopRequested = nullptr; // e.g. set by a SIGINT/SIGTERM handler; checked every step
     std::string commandLine;                          // for the log
-    std::string backend = "reference";                // force backend (force_provider.h)
+    std::string backend = "cpu";                      // force backend (force_provider.h): "cpu" or "reference"
 };
 
 enum class RunOutcome { Completed, Interrupted, TimeLimit };

@@ -87,6 +87,14 @@ CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
     return o;
 }
 
+CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads)
+{
+    CpuForceFieldOptions o = cpuForceFieldOptions(mdp, numThreads);
+    o.nstlist = std::max(o.nstlist, kMinRunNstlist);
+    o.minBuffer = kMinRunBuffer; // applies to the estimate only; an explicit rlist is kept
+    return o;
+}
+
 CpuForceField::CpuForceField(const System& system, const NonbondedOptions& options, const Box& box,
                              const CpuForceFieldOptions& cpuOptions)
     : system_(system), options_(options), cmapTables_(makeCmapTables(system.bonded.cmapGrids))
@@ -104,6 +112,7 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         buffer_ = verletBufferFromTolerance(
             system_, options_, box,
             VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstlist_, cpuOptions.dt});
+        buffer_ = std::max(buffer_, cpuOptions.minBuffer);
     }
     pruneBuffer_ = cpuOptions.pruneBuffer >= 0 && cpuOptions.pruneBuffer < buffer_ ? cpuOptions.pruneBuffer : -1;
     for (int c = 0; c < kBondedChunks; ++c) {
@@ -138,6 +147,17 @@ bool CpuForceField::usesFastPath() const { return nonbonded_->usesFastPath(); }
 
 void CpuForceField::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy)
 {
+    evaluate(positions, box, out, computeEnergy, true);
+}
+
+void CpuForceField::recompute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy)
+{
+    evaluate(positions, box, out, computeEnergy, false);
+}
+
+void CpuForceField::evaluate(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy,
+                             bool countStep)
+{
     if (static_cast<int>(positions.size()) != system_.numAtoms()) {
         throw SetupError(fmt::format("{} positions given for a system of {} atoms", positions.size(),
                                      system_.numAtoms()));
@@ -145,7 +165,7 @@ void CpuForceField::compute(std::span<const Vec3> positions, const Box& box, For
     checkCutoffsFitBox(options_, box);
     auto t = StepTimers::Clock::now();
     out.reset(system_.numAtoms());
-    if (nonbonded_->updatePairList(positions, box, step_, nstlist_)) {
+    if (countStep && nonbonded_->updatePairList(positions, box, step_, nstlist_)) {
         ++pairListBuilds_;
         if (pruneBuffer_ >= 0) {
             nonbonded_->pruneList(positions, pruneBuffer_);
@@ -165,7 +185,94 @@ void CpuForceField::compute(std::span<const Vec3> positions, const Box& box, For
         }
         t = timers_.charge(StepPart::Pme, t);
     }
-    ++step_;
+    if (countStep) {
+        ++step_;
+    }
+}
+
+namespace {
+
+void putPositions(std::vector<double>& v, std::span<const Vec3> positions)
+{
+    v.clear();
+    v.reserve(3 * positions.size());
+    for (const Vec3& x : positions) {
+        v.insert(v.end(), {x.x, x.y, x.z});
+    }
+}
+
+std::vector<Vec3> takePositions(const std::vector<double>& v, int numAtoms, const char* key)
+{
+    if (v.size() != 3 * static_cast<std::size_t>(numAtoms)) {
+        throw SetupError(fmt::format("pair-list state '{}' holds {} numbers, expected {} for {} atoms", key, v.size(),
+                                     3 * static_cast<std::size_t>(numAtoms), numAtoms));
+    }
+    std::vector<Vec3> x(static_cast<std::size_t>(numAtoms));
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        x[i] = Vec3{v[3 * i], v[3 * i + 1], v[3 * i + 2]};
+    }
+    return x;
+}
+
+const std::vector<double>* find(const CpuForceField::StateMap& state, const char* key)
+{
+    const auto it = state.find(key);
+    return it == state.end() ? nullptr : &it->second;
+}
+
+} // namespace
+
+void CpuForceField::saveState(StateMap& state) const
+{
+    state["cpu_ff.step"] = {static_cast<double>(step_)};
+    const std::span<const Vec3> built = nonbonded_->listBuildPositions();
+    if (built.empty()) {
+        return;
+    }
+    putPositions(state["cpu_ff.list_positions"], built);
+    std::vector<double>& b = state["cpu_ff.list_box"];
+    b.clear();
+    const Matrix3 m = nonbonded_->listBox().vectors();
+    for (int r = 0; r < 3; ++r) {
+        b.insert(b.end(), {m[r].x, m[r].y, m[r].z});
+    }
+    const std::span<const Vec3> pruned = nonbonded_->listPrunePositions();
+    if (!pruned.empty()) {
+        putPositions(state["cpu_ff.prune_positions"], pruned);
+        state["cpu_ff.prune_buffer"] = {nonbonded_->listInnerBuffer()};
+    }
+}
+
+void CpuForceField::restoreState(const StateMap& state)
+{
+    const std::vector<double>* step = find(state, "cpu_ff.step");
+    if (step == nullptr) {
+        return; // a checkpoint of another backend: the list is built at the first step, as in a fresh run
+    }
+    if (step->size() != 1 || !((*step)[0] >= 0)) {
+        throw SetupError("pair-list state 'cpu_ff.step' is not one step number");
+    }
+    const std::vector<double>* built = find(state, "cpu_ff.list_positions");
+    const std::vector<double>* boxValues = find(state, "cpu_ff.list_box");
+    if (built != nullptr) {
+        if (boxValues == nullptr || boxValues->size() != 9) {
+            throw SetupError("pair-list state 'cpu_ff.list_box' is missing or not 9 numbers");
+        }
+        const std::vector<double>& b = *boxValues;
+        Box box;
+        try {
+            box = Box::triclinic(Vec3{b[0], b[1], b[2]}, Vec3{b[3], b[4], b[5]}, Vec3{b[6], b[7], b[8]});
+        } catch (const std::exception& e) {
+            throw SetupError(fmt::format("pair-list state 'cpu_ff.list_box' is not a box: {}", e.what()));
+        }
+        nonbonded_->buildPairList(takePositions(*built, system_.numAtoms(), "cpu_ff.list_positions"), box);
+        const std::vector<double>* pruned = find(state, "cpu_ff.prune_positions");
+        const std::vector<double>* inner = find(state, "cpu_ff.prune_buffer");
+        if (pruned != nullptr && inner != nullptr && inner->size() == 1) {
+            nonbonded_->pruneList(takePositions(*pruned, system_.numAtoms(), "cpu_ff.prune_positions"), (*inner)[0]);
+        }
+    }
+    step_ = static_cast<long long>((*step)[0]);
 }
 
 void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, ForceOutput& out)

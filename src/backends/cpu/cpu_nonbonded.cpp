@@ -360,6 +360,30 @@ void CpuNonbonded::pruneList(std::span<const Vec3> positions, double innerBuffer
     m.splitBlocks();
 }
 
+std::span<const Vec3> CpuNonbonded::listBuildPositions() const
+{
+    const Impl& m = *impl_;
+    return m.fast && m.built ? m.list.buildPositions() : std::span<const Vec3>{};
+}
+
+Box CpuNonbonded::listBox() const
+{
+    const Impl& m = *impl_;
+    return m.fast && m.built ? m.list.box() : Box{};
+}
+
+std::span<const Vec3> CpuNonbonded::listPrunePositions() const
+{
+    const Impl& m = *impl_;
+    return m.fast && m.built && m.list.isPruned() ? std::span<const Vec3>(m.prunePositions) : std::span<const Vec3>{};
+}
+
+double CpuNonbonded::listInnerBuffer() const
+{
+    const Impl& m = *impl_;
+    return m.fast && m.built && m.list.isPruned() ? m.innerBuffer : -1.0;
+}
+
 bool CpuNonbonded::needsRebuild(std::span<const Vec3> positions) const
 {
     const Impl& m = *impl_;
