@@ -34,7 +34,7 @@ std::unique_ptr<BenchSystem> fromGromacsFolder(const std::string& name, const st
     b->system = std::move(in.system);
     b->state = std::move(in.state);
     b->mdp = std::move(in.mdp);
-    b->forceField = cpuForceFieldOptions(b->mdp);
+    b->forceField = cpuRunForceFieldOptions(b->mdp); // what `proteinmd run` uses
     return b;
 }
 
