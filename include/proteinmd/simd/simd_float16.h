@@ -77,9 +77,7 @@ inline Float16 reciprocal(Float16 x)
     const __m512 y = _mm512_rcp14_ps(x.v);
     return {_mm512_mul_ps(y, _mm512_fnmadd_ps(x.v, y, _mm512_set1_ps(2.0f)))};
 }
-inline Float16 roundNearest(Float16 x) { return {_mm512_roundscale_ps(x.v, _MM_FROUND_TO_NEAREST_INT)}; }
 // x * 2^n for integral-valued n.
-inline Float16 scale2(Float16 x, Float16 n) { return {_mm512_scalef_ps(x.v, n.v)}; }
 
 inline Mask16 maskFromBits(std::uint32_t bits) { return {static_cast<__mmask16>(bits)}; }
 inline Mask16 operator<(Float16 a, Float16 b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_LT_OQ)}; }
@@ -92,14 +90,6 @@ inline Float16 selectOrZero(Mask16 m, Float16 a) { return {_mm512_maskz_mov_ps(m
 // a where the mask is set, b elsewhere.
 inline Float16 blend(Mask16 m, Float16 a, Float16 b) { return {_mm512_mask_blend_ps(m.m, b.v, a.v)}; }
 
-// dst[k] += sum over the four blocks b of a[4 b + k] (forces on the 4 j-atoms, or i via transpose).
-inline void addBlockSum(float* dst, Float16 a)
-{
-    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(a.v),
-                                   _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a.v), 1)));
-    const __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    _mm_storeu_ps(dst, _mm_add_ps(_mm_loadu_ps(dst), q));
-}
 inline float reduceAdd(Float16 a) { return _mm512_reduce_add_ps(a.v); }
 
 // dst[c * 4 + k] -= sum over the four blocks b of f_c[4 b + k] for c = x, y, z, dst[12..15]
@@ -216,11 +206,6 @@ inline Float16 max(Float16 a, Float16 b)
 }
 inline Float16 invsqrt(Float16 x) { return detail::map([&](std::size_t l) { return 1.0f / std::sqrt(x.v[l]); }); }
 inline Float16 reciprocal(Float16 x) { return detail::map([&](std::size_t l) { return 1.0f / x.v[l]; }); }
-inline Float16 roundNearest(Float16 x) { return detail::map([&](std::size_t l) { return std::nearbyint(x.v[l]); }); }
-inline Float16 scale2(Float16 x, Float16 n)
-{
-    return detail::map([&](std::size_t l) { return std::ldexp(x.v[l], static_cast<int>(n.v[l])); });
-}
 inline Mask16 maskFromBits(std::uint32_t bits) { return {bits & 0xffffu}; }
 inline Mask16 operator<(Float16 a, Float16 b)
 {
@@ -241,12 +226,6 @@ inline Float16 selectOrZero(Mask16 m, Float16 a)
 inline Float16 blend(Mask16 m, Float16 a, Float16 b)
 {
     return detail::map([&](std::size_t l) { return ((m.m >> l) & 1u) != 0 ? a.v[l] : b.v[l]; });
-}
-inline void addBlockSum(float* dst, Float16 a)
-{
-    for (std::size_t k = 0; k < 4; ++k) {
-        dst[k] += (a.v[k] + a.v[k + 8]) + (a.v[k + 4] + a.v[k + 12]);
-    }
 }
 inline void subtractClusterForce(float* dst, Float16 fx, Float16 fy, Float16 fz)
 {
@@ -304,44 +283,6 @@ inline void spreadRows4(const float* first, float shift, float* lanes)
             lanes[a * 4 + b] = v;
         }
     }
-}
-
-// exp(x) for x in about [-87, 0]: x = n ln2 + r with |r| <= ln2/2, e^r by a degree-7 Taylor
-// polynomial (truncation error < 3e-9 relative), then scaled by 2^n. ~1e-7 relative overall.
-inline Float16 exp(Float16 x)
-{
-    const Float16 n = roundNearest(x * set1(1.44269504088896341f));
-    // Two-part ln2 (Cody-Waite) so r keeps its low bits.
-    Float16 r = fnma(n, set1(0.693145751953125f), x);
-    r = fnma(n, set1(1.428606765330187e-06f), r);
-    Float16 p = set1(1.0f / 5040.0f);
-    p = fma(p, r, set1(1.0f / 720.0f));
-    p = fma(p, r, set1(1.0f / 120.0f));
-    p = fma(p, r, set1(1.0f / 24.0f));
-    p = fma(p, r, set1(1.0f / 6.0f));
-    p = fma(p, r, set1(0.5f));
-    p = fma(p, r, set1(1.0f));
-    p = fma(p, r, set1(1.0f));
-    return scale2(p, n);
-}
-
-// erfc(z) for z >= 0 with ~2e-7 relative error everywhere, from the Chebyshev-fitted form
-// erfc(z) = t exp(-z^2 + P(t)), t = 1/(1 + z/2) (Numerical Recipes "erfcc", fractional error of
-// the form < 1.2e-7). expMinusZ2 = exp(-z^2), which the Ewald force needs anyway.
-inline Float16 erfc(Float16 z, Float16 expMinusZ2)
-{
-    const Float16 t = reciprocal(fma(set1(0.5f), z, set1(1.0f)));
-    Float16 p = set1(0.17087277f);
-    p = fma(p, t, set1(-0.82215223f));
-    p = fma(p, t, set1(1.48851587f));
-    p = fma(p, t, set1(-1.13520398f));
-    p = fma(p, t, set1(0.27886807f));
-    p = fma(p, t, set1(-0.18628806f));
-    p = fma(p, t, set1(0.09678418f));
-    p = fma(p, t, set1(0.37409196f));
-    p = fma(p, t, set1(1.00002368f));
-    p = fma(p, t, set1(-1.26551223f));
-    return t * expMinusZ2 * exp(p);
 }
 
 } // namespace proteinmd::simd
