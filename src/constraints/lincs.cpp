@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "constraints/constraint_checks.h"
+
 namespace proteinmd {
 
 Lincs::Lincs(std::span<const DistanceConstraint> constraints, std::span<const double> masses, int order,
@@ -14,25 +16,13 @@ Lincs::Lincs(std::span<const DistanceConstraint> constraints, std::span<const do
         throw SetupError(fmt::format("LINCS needs lincs-order >= 1 and lincs-iter >= 0 (got {}, {})", order,
                                      iterations));
     }
-    inverseMasses_.assign(masses.size(), 0.0);
-    for (std::size_t i = 0; i < masses.size(); ++i) { inverseMasses_[i] = masses[i] > 0 ? 1.0 / masses[i] : 0.0; }
+    inverseMasses_ = detail::inverseMassesOf(masses);
     std::vector<std::vector<int>> byAtom(masses.size());
     for (std::size_t k = 0; k < constraints_.size(); ++k) {
         const DistanceConstraint& c = constraints_[k];
+        detail::checkDistanceConstraint(c, masses, namer_);
         for (int a : c.atoms) {
-            if (a < 0 || a >= static_cast<int>(masses.size())) {
-                throw SetupError(fmt::format("constraint refers to atom {} but the system has {} atoms", a + 1,
-                                             masses.size()));
-            }
-            if (!(masses[static_cast<std::size_t>(a)] > 0)) {
-                throw SetupError(fmt::format("constraint {} - {}: {} has no mass", namer_(c.atoms[0]),
-                                             namer_(c.atoms[1]), namer_(a)));
-            }
             byAtom[static_cast<std::size_t>(a)].push_back(static_cast<int>(k));
-        }
-        if (!(c.length > 0)) {
-            throw SetupError(fmt::format("constraint {} - {} has length {} nm; it must be positive",
-                                         namer_(c.atoms[0]), namer_(c.atoms[1]), c.length));
         }
         scale_.push_back(1.0 / std::sqrt(inverseMasses_[static_cast<std::size_t>(c.atoms[0])] +
                                           inverseMasses_[static_cast<std::size_t>(c.atoms[1])]));

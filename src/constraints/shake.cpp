@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "constraints/constraint_checks.h"
+
 namespace proteinmd {
 
 Shake::Shake(std::span<const DistanceConstraint> constraints, std::span<const double> masses, double tolerance,
@@ -16,23 +18,9 @@ Shake::Shake(std::span<const DistanceConstraint> constraints, std::span<const do
         throw SetupError(fmt::format("SHAKE needs a positive tolerance and at least one iteration (got {}, {})",
                                      tolerance, maxIterations));
     }
-    inverseMasses_.assign(masses.size(), 0.0);
-    for (std::size_t i = 0; i < masses.size(); ++i) { inverseMasses_[i] = masses[i] > 0 ? 1.0 / masses[i] : 0.0; }
+    inverseMasses_ = detail::inverseMassesOf(masses);
     for (const DistanceConstraint& c : constraints_) {
-        for (int a : c.atoms) {
-            if (a < 0 || a >= static_cast<int>(masses.size())) {
-                throw SetupError(fmt::format("constraint refers to atom {} but the system has {} atoms", a + 1,
-                                             masses.size()));
-            }
-            if (!(masses[static_cast<std::size_t>(a)] > 0)) {
-                throw SetupError(fmt::format("constraint {} - {}: {} has no mass", namer_(c.atoms[0]),
-                                             namer_(c.atoms[1]), namer_(a)));
-            }
-        }
-        if (!(c.length > 0)) {
-            throw SetupError(fmt::format("constraint {} - {} has length {} nm; it must be positive",
-                                         namer_(c.atoms[0]), namer_(c.atoms[1]), c.length));
-        }
+        detail::checkDistanceConstraint(c, masses, namer_);
     }
 }
 
