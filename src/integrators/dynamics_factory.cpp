@@ -182,17 +182,24 @@ std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp, const System& 
 std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const System& system, ForceFunction forces,
                                            const Constraints* constraints, Thermostat* thermostat, Barostat* barostat)
 {
+    return makeIntegrator(mdp, integratorOptions(mdp), system, std::move(forces), constraints, thermostat, barostat);
+}
+
+std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const IntegratorOptions& options,
+                                           const System& system, ForceFunction forces,
+                                           const Constraints* constraints, Thermostat* thermostat, Barostat* barostat)
+{
     if (mdp.integrator == "md") {
-        return makeLeapFrog(system, std::move(forces), constraints, integratorOptions(mdp), thermostat, barostat);
+        return makeLeapFrog(system, std::move(forces), constraints, options, thermostat, barostat);
     }
     if (mdp.integrator == "md-vv") {
-        return makeVelocityVerlet(system, std::move(forces), constraints, integratorOptions(mdp), thermostat, barostat);
+        return makeVelocityVerlet(system, std::move(forces), constraints, options, thermostat, barostat);
     }
     if (mdp.integrator == "sd") {
         if (mdp.refT.size() > 1) {
             throw SetupError("sd with several tc groups needs the topology: use makeDynamics");
         }
-        return makeStochasticDynamics(system, std::move(forces), constraints, integratorOptions(mdp),
+        return makeStochasticDynamics(system, std::move(forces), constraints, options,
                                       stochasticDynamicsOptions(mdp), barostat);
     }
     throw SetupError(fmt::format("integrator = {} is not a dynamics integrator proteinmd implements (md, md-vv, sd)",
@@ -275,9 +282,12 @@ Dynamics& Dynamics::operator=(Dynamics&&) noexcept = default;
 Dynamics::~Dynamics() = default;
 
 Dynamics makeDynamics(const MdpOptions& mdp, const System& system, const Topology& topology, const State& state,
-                      ForceFunction forces, const Constraints* constraints, Diagnostics& diagnostics)
+                      ForceFunction forces, const Constraints* constraints, Diagnostics& diagnostics,
+                      std::function<bool(std::int64_t step)> energyOnStep)
 {
     Dynamics d;
+    IntegratorOptions options = integratorOptions(mdp);
+    options.energyOnStep = std::move(energyOnStep);
     d.thermostat = makeThermostat(mdp, system, topology, diagnostics);
     d.barostat = makeBarostat(mdp, system, topology, state, forces, diagnostics);
     if (mdp.integrator == "sd") {
@@ -285,11 +295,11 @@ Dynamics makeDynamics(const MdpOptions& mdp, const System& system, const Topolog
         if (mdp.tcGroups.size() > 1) {
             sd.groupOfAtom = couplingGroupOfAtoms(topology, mdp.tcGroups);
         }
-        d.integrator = makeStochasticDynamics(system, std::move(forces), constraints, integratorOptions(mdp),
-                                              std::move(sd), d.barostat.get());
+        d.integrator = makeStochasticDynamics(system, std::move(forces), constraints, options, std::move(sd),
+                                              d.barostat.get());
     } else {
-        d.integrator =
-            makeIntegrator(mdp, system, std::move(forces), constraints, d.thermostat.get(), d.barostat.get());
+        d.integrator = makeIntegrator(mdp, options, system, std::move(forces), constraints, d.thermostat.get(),
+                                      d.barostat.get());
     }
     return d;
 }

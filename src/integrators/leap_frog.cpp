@@ -38,6 +38,7 @@ public:
         e.time = state.time;
         const double dt = options_.dt;
 
+        out_.energiesWanted = options_.wantsEnergy(state.step);
         forces_(state.positions, state.box, out_);
         // As GROMACS, the reported kinetic energy averages the half-step energy *before* scaling.
         const double kineticBefore = kineticEnergy(system_.masses, state.velocities);
@@ -62,8 +63,7 @@ public:
             removeCenterOfMassVelocity(system_.masses, state.velocities);
         }
 
-        e.terms = out_.energies;
-        e.potential = out_.energies.total();
+        elements::takePotential(e, out_);
         e.kinetic = 0.5 * (kineticBefore + kineticAfter);
         e.total = e.potential + e.kinetic;
         e.temperature = temperature(e.kinetic, dof_);

@@ -32,6 +32,15 @@ inline std::vector<double> inverseMasses(std::span<const double> masses)
     return inv;
 }
 
+// The potential energy of a step from its force call; on a step that asked for forces only the
+// energies stay zero and hasPotential is false (a backend may still have filled some terms).
+inline void takePotential(StepEnergies& e, const ForceOutput& out)
+{
+    e.hasPotential = out.energiesWanted;
+    e.terms = out.energiesWanted ? out.energies : EnergyTerms{};
+    e.potential = out.energiesWanted ? out.energies.total() : 0.0;
+}
+
 // Pressure of a step from its kinetic tensor and virials, in the box the forces were computed in.
 inline void fillPressure(StepEnergies& e, const Box& box)
 {

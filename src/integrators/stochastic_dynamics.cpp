@@ -65,6 +65,7 @@ class StochasticDynamics : public Integrator {
         e.time = state.time;
         const double dt = options_.dt;
 
+        out_.energiesWanted = options_.wantsEnergy(state.step);
         forces_(state.positions, state.box, out_);
         const double kineticBefore = kineticEnergy(system_.masses, state.velocities);
         const Matrix3 tensorBefore = kineticEnergyTensor(system_.masses, state.velocities);
@@ -83,8 +84,7 @@ class StochasticDynamics : public Integrator {
             removeCenterOfMassVelocity(system_.masses, state.velocities);
         }
 
-        e.terms = out_.energies;
-        e.potential = out_.energies.total();
+        elements::takePotential(e, out_);
         e.kinetic = 0.5 * (kineticBefore + kineticAfter);
         e.kineticTensor = (tensorBefore + kineticEnergyTensor(system_.masses, state.velocities)) * 0.5;
         e.total = e.potential + e.kinetic;

@@ -38,14 +38,14 @@ public:
     {
         const double dt = options_.dt;
         if (!haveForces_) {
+            out_.energiesWanted = options_.wantsEnergy(state.step);
             forces_(state.positions, state.box, out_);
             haveForces_ = true;
         }
         StepEnergies e;
         e.step = state.step;
         e.time = state.time;
-        e.terms = out_.energies;
-        e.potential = out_.energies.total();
+        elements::takePotential(e, out_);
         e.kinetic = kineticEnergy(system_.masses, state.velocities);
         e.total = e.potential + e.kinetic;
         e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0) -
@@ -62,6 +62,8 @@ public:
         if (constraints_ != nullptr) {
             constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities);
         }
+        // These forces belong to the next step's positions, whose energies that step reports.
+        out_.energiesWanted = options_.wantsEnergy(state.step + 1);
         forces_(state.positions, state.box, out_);
         elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
         if (constraints_ != nullptr) {

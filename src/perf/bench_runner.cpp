@@ -79,6 +79,14 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     StepTimers integratorTimers;
     IntegratorOptions io = integratorOptions(b.mdp);
     io.timers = &integratorTimers;
+    // Energies as an MD run computes them: every nstcalcenergy steps and on the last step (whose
+    // energies the result reports); forces only on the others.
+    const std::int64_t lastStep = b.state.step + warmup + steps * options.repeats - 1;
+    const std::int64_t calcEvery = b.mdp.nstcalcenergy;
+    io.energyOnStep = [lastStep, calcEvery](std::int64_t step) {
+        return (calcEvery > 0 && step % calcEvery == 0) || step == lastStep;
+    };
+    r.extra["nstcalcenergy"] = static_cast<double>(calcEvery);
     std::unique_ptr<Integrator> integrator =
         b.mdp.integrator == "md-vv"
             ? makeVelocityVerlet(b.system, forceField.asForceFunction(), constraints.get(), io, thermostat.get())

@@ -80,9 +80,9 @@ public:
                             std::equal(positions.begin(), positions.end(), last_.begin(), last_.end());
         const StepTimers before = forceField_.timers();
         if (repeat) {
-            forceField_.recompute(positions, box, out);
+            forceField_.recompute(positions, box, out, out.energiesWanted);
         } else {
-            forceField_.compute(positions, box, out);
+            forceField_.compute(positions, box, out, out.energiesWanted);
             last_.assign(positions.begin(), positions.end());
             lastBox_ = box;
             haveLast_ = true;

@@ -89,6 +89,7 @@ private:
     std::string lastCheckpointText() const;
     [[noreturn]] void failStep(const StepProblem& problem, std::int64_t step);
     StepEnergies checkedStep(State& state);
+    std::function<bool(std::int64_t)> energyStepRule() const;
     void loop(RunResult& result, Clock::time_point loopStart);
     void finish(RunResult& result);
 
@@ -182,7 +183,7 @@ void DynamicsLoop::setUp()
     // The barostat needs the starting box and molecules, so the dynamics are made once the state is.
     Diagnostics diagnostics;
     dynamics_ = makeDynamics(mdp_, system, s_.inputs.topology, state_, forceFunction(*s_.forces, &s_.timers),
-                             constraints, diagnostics);
+                             constraints, diagnostics, energyStepRule());
     for (const std::string& warning : diagnostics.warnings) {
         s_.log->line("warning: " + warning);
         s_.observer.warning(warning);
@@ -235,6 +236,22 @@ void DynamicsLoop::logSettings()
                         "min{}",
                         o.energyEvery, o.logEvery, o.xtcEvery, o.trrEvery, o.dcdEvery, o.h5mdEvery, o.checkpointMinutes,
                         o.checkpointEvery > 0 ? fmt::format(" and every {} steps", o.checkpointEvery) : ""));
+}
+
+// Steps whose energies are computed, as mdrun's nstcalcenergy: every nstcalcenergy steps, every
+// energy-file and log step, and the last step (the extra step finish() takes). The others ask the
+// backend for forces and virial only, which skips the energy-summing kernels. The rule depends on
+// the step number alone, so a resumed run computes exactly what the uninterrupted one did.
+std::function<bool(std::int64_t)> DynamicsLoop::energyStepRule() const
+{
+    const std::int64_t calcEvery = mdp_.nstcalcenergy;
+    const std::int64_t energyEvery = s_.config.output.energyEvery;
+    const std::int64_t logEvery = s_.config.output.logEvery;
+    const std::int64_t lastStep = s_.lastStep;
+    return [=](std::int64_t step) {
+        const auto every = [step](std::int64_t n) { return n > 0 && step % n == 0; };
+        return every(calcEvery) || every(energyEvery) || every(logEvery) || step >= lastStep;
+    };
 }
 
 void DynamicsLoop::writeCheckpointNow()

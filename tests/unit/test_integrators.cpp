@@ -4,6 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/integrator.h"
@@ -12,6 +17,7 @@
 #include "proteinmd/integrators/thermostat.h"
 #include "proteinmd/integrators/velocity_generation.h"
 #include "proteinmd/io/mdp.h"
+#include "dynamics_test_toys.h"
 
 using namespace proteinmd;
 
@@ -220,3 +226,62 @@ TEST(MakeIntegrator, FollowsTheMdpAndRefusesWhatIsNotImplemented)
 }
 
 } // namespace
+
+// nstcalcenergy: the integrators ask for energies only on the steps the rule names (velocity Verlet
+// computes step k+1's forces at the end of step k, so it must ask for k+1), report hasPotential
+// accordingly, and the trajectory does not depend on the rule when the forces do not.
+TEST(Integrators, AskForEnergiesOnlyOnTheStepsTheRuleNames)
+{
+    for (const char* kind : {"md", "md-vv", "sd"}) {
+        SCOPED_TRACE(kind);
+        test::OscillatorToy toy = test::makeOscillators(5, 12.0);
+        std::vector<bool> asked;
+        ForceFunction base = toy.forces();
+        ForceFunction recording = [&](std::span<const Vec3> x, const Box& box, ForceOutput& out) {
+            asked.push_back(out.energiesWanted);
+            base(x, box, out);
+        };
+        const auto run = [&](ForceFunction forces, std::function<bool(std::int64_t)> rule) {
+            IntegratorOptions options{0.002, 0, "None"};
+            options.energyOnStep = std::move(rule);
+            std::unique_ptr<Integrator> integrator;
+            if (std::string(kind) == "md") {
+                integrator = makeLeapFrog(toy.system, forces, nullptr, options);
+            } else if (std::string(kind) == "md-vv") {
+                integrator = makeVelocityVerlet(toy.system, forces, nullptr, options);
+            } else {
+                StochasticDynamicsOptions sd;
+                sd.referenceTemperatures = {300};
+                sd.frictionTimes = {1.0};
+                sd.seed = 7;
+                integrator = makeStochasticDynamics(toy.system, forces, nullptr, options, sd);
+            }
+            State state = test::oscillatorStart(5);
+            std::vector<StepEnergies> energies;
+            for (int s = 0; s < 7; ++s) {
+                energies.push_back(integrator->step(state));
+            }
+            return std::make_pair(energies, state);
+        };
+        const auto [everyStep, stateEvery] = run(toy.forces(), {});
+        const auto [sparse, stateSparse] = run(recording, [](std::int64_t step) { return step % 3 == 0; });
+        // md and sd: one call per step 0..6; md-vv: step 0 at the start, then step k+1 at the end of step k.
+        const std::vector<bool> expected = std::string(kind) == "md-vv"
+                                               ? std::vector<bool>{true, false, false, true, false, false, true, false}
+                                               : std::vector<bool>{true, false, false, true, false, false, true};
+        EXPECT_EQ(asked, expected);
+        for (std::size_t s = 0; s < sparse.size(); ++s) {
+            const bool energyStep = s % 3 == 0;
+            EXPECT_EQ(sparse[s].hasPotential, energyStep) << "step " << s;
+            EXPECT_TRUE(everyStep[s].hasPotential);
+            if (energyStep) {
+                EXPECT_EQ(sparse[s].potential, everyStep[s].potential) << "step " << s;
+                EXPECT_GT(sparse[s].potential, 0.0);
+            } else {
+                EXPECT_EQ(sparse[s].potential, 0.0) << "step " << s;
+            }
+            EXPECT_EQ(sparse[s].kinetic, everyStep[s].kinetic) << "step " << s;
+        }
+        EXPECT_EQ(stateSparse.positions, stateEvery.positions);
+    }
+}

@@ -101,7 +101,7 @@ public:
     // Throws SetupError when the saved state does not fit this system.
     void restoreState(const StateMap& state);
 
-    // compute() with energies, as an integrator's force call. The CpuForceField must outlive it.
+    // compute() as an integrator's force call (energies when ForceOutput::energiesWanted). The CpuForceField must outlive it.
     ForceFunction asForceFunction();
 
     const std::optional<EwaldSetup>& ewaldSetup() const { return ewald_; }

@@ -13,6 +13,10 @@ struct ForceOutput {
     std::vector<Vec3> forces; // kJ/mol/nm, one per atom
     // GROMACS virial Xi = -1/2 sum_i r_i (x) F_i (kJ/mol), computed with minimum-image pair vectors.
     Matrix3 virial{};
+    // Set by the caller before a force call: false asks only for forces and the virial (GROMACS's
+    // steps between nstcalcenergy), so a backend may skip the energy-summing kernels. Backends that
+    // always sum energies may ignore it; reset() keeps it.
+    bool energiesWanted = true;
 
     void reset(int numAtoms)
     {

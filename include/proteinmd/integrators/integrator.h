@@ -32,6 +32,7 @@ struct StepEnergies {
     std::int64_t step = 0;
     double time = 0;             // ps
     EnergyTerms terms;           // potential energy per term
+    bool hasPotential = true;    // false on steps that skipped the energies (terms, potential, total, conserved are 0)
     double potential = 0;        // kJ/mol
     double kinetic = 0;          // leap-frog: average of the two half-step kinetic energies
     double total = 0;            // potential + kinetic
@@ -54,6 +55,12 @@ struct IntegratorOptions {
     // When set, the integrator charges its constraint work (StepPart::Constraints) here; the caller
     // owns the timers (benchmarks subtract it and the force parts from the step time to get the update).
     StepTimers* timers = nullptr;
+    // Steps whose energies are used (output, log, the last step): on the others the force call asks
+    // for forces only (ForceOutput::energiesWanted) and StepEnergies::hasPotential is false. Empty =
+    // every step, which is what tests and single steps want.
+    std::function<bool(std::int64_t step)> energyOnStep = {};
+
+    bool wantsEnergy(std::int64_t step) const { return !energyOnStep || energyOnStep(step); }
 };
 
 // Stochastic dynamics (sd): per tc group the bath temperature (K) and the inverse friction tau-t
@@ -135,6 +142,11 @@ std::unique_ptr<Thermostat> makeThermostat(const MdpOptions& mdp, const System& 
 std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const System& system, ForceFunction forces,
                                            const Constraints* constraints, Thermostat* thermostat = nullptr,
                                            Barostat* barostat = nullptr);
+// The same with explicit integrator options (dt, nstcomm, energy steps, timers).
+std::unique_ptr<Integrator> makeIntegrator(const MdpOptions& mdp, const IntegratorOptions& options,
+                                           const System& system, ForceFunction forces,
+                                           const Constraints* constraints, Thermostat* thermostat = nullptr,
+                                           Barostat* barostat = nullptr);
 
 // Everything `proteinmd run` needs for dynamics from an .mdp, wired together: thermostat (may be
 // null), barostat (may be null; barostat.h's makeBarostat) and the integrator using both (sd with
@@ -148,8 +160,10 @@ struct Dynamics {
     Dynamics& operator=(Dynamics&&) noexcept;
     ~Dynamics();
 };
+// `energyOnStep` goes to IntegratorOptions::energyOnStep (empty: energies every step).
 Dynamics makeDynamics(const MdpOptions& mdp, const System& system, const Topology& topology, const State& state,
-                      ForceFunction forces, const Constraints* constraints, Diagnostics& diagnostics);
+                      ForceFunction forces, const Constraints* constraints, Diagnostics& diagnostics,
+                      std::function<bool(std::int64_t step)> energyOnStep = {});
 
 // Prepares starting velocities as mdrun does before step 0: with gen-vel they are generated
 // (velocity_generation.h); without continuation, positions are constrained and the velocities made

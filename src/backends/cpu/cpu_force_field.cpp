@@ -319,7 +319,9 @@ void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, F
 
 ForceFunction CpuForceField::asForceFunction()
 {
-    return [this](std::span<const Vec3> positions, const Box& box, ForceOutput& out) { compute(positions, box, out); };
+    return [this](std::span<const Vec3> positions, const Box& box, ForceOutput& out) {
+        compute(positions, box, out, out.energiesWanted);
+    };
 }
 
 } // namespace proteinmd
