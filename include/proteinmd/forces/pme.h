@@ -54,10 +54,14 @@ public:
     // convention Xi = -1/2 sum r (x) F (here: -1/2 of the derivative of the energy with respect to a
     // box deformation, the reciprocal virial). coulombPrefactor = kCoulombConstant / epsilonR.
     // Positions may lie anywhere (they are wrapped through fractional coordinates).
+    // With computeEnergyAndVirial false the energy and virial sums are skipped (the influence
+    // function then costs about half): it returns 0 and leaves `virial` alone; the forces are
+    // bit-identical to those of a call with it true.
     // Throws SetupError if the spans do not hold numAtoms entries, the box is not periodic, or a
     // position is not finite.
     double compute(std::span<const Vec3> positions, std::span<const double> charges, const Box& box,
-                   double coulombPrefactor, std::span<Vec3> forces, Matrix3& virial);
+                   double coulombPrefactor, std::span<Vec3> forces, Matrix3& virial,
+                   bool computeEnergyAndVirial = true);
 
     const PmeParameters& parameters() const;
     int numAtoms() const;
