@@ -7,6 +7,14 @@
 
 #include <cstring>
 
+// Without AVX, GCC warns at every use that returning a 32-byte vector changes the ABI (-Wpsabi).
+// These vectors never cross a function boundary outside the PME source files (all compiled with the
+// same flags), so the warning does not apply; it is silenced for the rest of the including file,
+// which is only ever a PME .cpp file.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
 namespace proteinmd::pme {
 
 // (GCC ignores vector_size on a dependent type, hence one typedef per precision.)
