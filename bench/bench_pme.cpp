@@ -43,8 +43,9 @@ const DhfrInput& dhfr()
     return input;
 }
 
-// Arguments: interpolation order, OpenMP threads, precision (0 double, 1 single).
-void BM_PmeDhfr(benchmark::State& state)
+// Arguments: interpolation order, OpenMP threads, precision (0 double, 1 single); with energy and
+// virial (as every step of an NPT run) unless withEnergy is false (as most steps of an NVT run).
+void runPmeDhfr(benchmark::State& state, bool withEnergy)
 {
     const DhfrInput& in = dhfr();
     const int order = static_cast<int>(state.range(0));
@@ -58,13 +59,17 @@ void BM_PmeDhfr(benchmark::State& state)
     std::vector<Vec3> forces(in.positions.size());
     Matrix3 virial{};
     for (auto _ : state) {
-        const double e = pme.compute(in.positions, in.charges, in.box, units::kCoulombConstant, forces, virial);
+        const double e =
+            pme.compute(in.positions, in.charges, in.box, units::kCoulombConstant, forces, virial, withEnergy);
         benchmark::DoNotOptimize(e);
         benchmark::ClobberMemory();
     }
     state.counters["grid"] = p.grid[0];
     state.counters["atoms"] = static_cast<double>(in.positions.size());
 }
+
+void BM_PmeDhfr(benchmark::State& state) { runPmeDhfr(state, true); }
+void BM_PmeDhfrForcesOnly(benchmark::State& state) { runPmeDhfr(state, false); }
 
 } // namespace
 
@@ -76,5 +81,15 @@ BENCHMARK(BM_PmeDhfr)
     ->Args({4, 1, 1})
     ->Args({4, 2, 1})
     ->Args({5, 1, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Forces only (no energy or virial sums), order 4, 1 and 2 threads, double and single.
+BENCHMARK(BM_PmeDhfrForcesOnly)
+    ->ArgNames({"order", "threads", "single"})
+    ->Args({4, 1, 0})
+    ->Args({4, 2, 0})
+    ->Args({4, 1, 1})
+    ->Args({4, 2, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -13,16 +13,16 @@ void bsplineWeights(double w, int order, std::span<double> weights, std::span<do
     double* m = weights.data();
     double* d = derivatives.data();
     switch (order) {
-    case 3: bsplineWeightsFixed<3>(w, m, d); break;
-    case 4: bsplineWeightsFixed<4>(w, m, d); break;
-    case 5: bsplineWeightsFixed<5>(w, m, d); break;
-    case 6: bsplineWeightsFixed<6>(w, m, d); break;
-    case 7: bsplineWeightsFixed<7>(w, m, d); break;
-    case 8: bsplineWeightsFixed<8>(w, m, d); break;
-    case 9: bsplineWeightsFixed<9>(w, m, d); break;
-    case 10: bsplineWeightsFixed<10>(w, m, d); break;
-    case 11: bsplineWeightsFixed<11>(w, m, d); break;
-    case 12: bsplineWeightsFixed<12>(w, m, d); break;
+    case 3: bsplineWeightsLanes<3, double, 1>(&w, m, d); break;
+    case 4: bsplineWeightsLanes<4, double, 1>(&w, m, d); break;
+    case 5: bsplineWeightsLanes<5, double, 1>(&w, m, d); break;
+    case 6: bsplineWeightsLanes<6, double, 1>(&w, m, d); break;
+    case 7: bsplineWeightsLanes<7, double, 1>(&w, m, d); break;
+    case 8: bsplineWeightsLanes<8, double, 1>(&w, m, d); break;
+    case 9: bsplineWeightsLanes<9, double, 1>(&w, m, d); break;
+    case 10: bsplineWeightsLanes<10, double, 1>(&w, m, d); break;
+    case 11: bsplineWeightsLanes<11, double, 1>(&w, m, d); break;
+    case 12: bsplineWeightsLanes<12, double, 1>(&w, m, d); break;
     default: throw std::invalid_argument("B-spline order " + std::to_string(order) + " outside 3..12");
     }
 }

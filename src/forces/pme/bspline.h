@@ -16,36 +16,51 @@ inline constexpr int kMaxPmeOrder = 12;
 // `weights` and `derivatives` must hold `order` entries.
 void bsplineWeights(double w, int order, std::span<double> weights, std::span<double> derivatives);
 
-// The same for an order known at compile time (the PME kernels are instantiated per order so
-// these loops unroll) and in the precision of the mesh (double or float); m and d must hold Order
-// entries.
-template <int Order, typename Real = double>
-inline void bsplineWeightsFixed(Real w, Real* m, Real* d)
+// The same for Lanes fractions at once, for an order known at compile time (the PME kernels are
+// instantiated per order) and in the precision of the mesh (double or float): w[l] is fraction l;
+// weight j of fraction l goes to m[j * Lanes + l], its derivative to d[j * Lanes + l]. Every step
+// is a loop over the lanes with no dependence between them, so the compiler vectorises it across
+// fractions (atoms); each lane's arithmetic is the same whatever the other lanes hold.
+template <int Order, typename Real, int Lanes>
+inline void bsplineWeightsLanes(const Real* w, Real* m, Real* d)
 {
     static_assert(Order >= kMinPmeOrder && Order <= kMaxPmeOrder);
     // Build M_2 .. M_{Order-1} by the recursion
     //   M_k(x) = (x M_{k-1}(x) + (k - x) M_{k-1}(x - 1)) / (k - 1),
-    // evaluated at the k points x = w + k - 1 - j, j = 0..k-1, stored in m[0..k-1]: for entry j,
+    // evaluated at the k points x = w + k - 1 - j, j = 0..k-1, stored in row j of m: for entry j,
     // x M_{k-1}(x) uses the previous level's entry j-1 and (k - x) M_{k-1}(x - 1) its entry j.
     auto raise = [&](int k) {
         const Real div = Real(1) / Real(k - 1);
-        m[k - 1] = div * w * m[k - 2];
-        for (int j = k - 2; j >= 1; --j) {
-            m[j] = div * ((w + Real(k - 1 - j)) * m[j - 1] + (Real(1 + j) - w) * m[j]);
+        for (int l = 0; l < Lanes; ++l) {
+            m[(k - 1) * Lanes + l] = div * w[l] * m[(k - 2) * Lanes + l];
         }
-        m[0] = div * (Real(1) - w) * m[0];
+        for (int j = k - 2; j >= 1; --j) {
+            for (int l = 0; l < Lanes; ++l) {
+                m[j * Lanes + l] =
+                    div * ((w[l] + Real(k - 1 - j)) * m[(j - 1) * Lanes + l] + (Real(1 + j) - w[l]) * m[j * Lanes + l]);
+            }
+        }
+        for (int l = 0; l < Lanes; ++l) {
+            m[l] = div * (Real(1) - w[l]) * m[l];
+        }
     };
-    m[0] = Real(1) - w;
-    m[1] = w;
+    for (int l = 0; l < Lanes; ++l) {
+        m[l] = Real(1) - w[l];
+        m[Lanes + l] = w[l];
+    }
     for (int k = 3; k < Order; ++k) {
         raise(k);
     }
     // Derivative of M_n from M_{n-1}: dM_n(x)/dx = M_{n-1}(x) - M_{n-1}(x - 1).
-    d[0] = -m[0];
-    for (int j = 1; j < Order - 1; ++j) {
-        d[j] = m[j - 1] - m[j];
+    for (int l = 0; l < Lanes; ++l) {
+        d[l] = -m[l];
+        d[(Order - 1) * Lanes + l] = m[(Order - 2) * Lanes + l];
     }
-    d[Order - 1] = m[Order - 2];
+    for (int j = 1; j < Order - 1; ++j) {
+        for (int l = 0; l < Lanes; ++l) {
+            d[j * Lanes + l] = m[(j - 1) * Lanes + l] - m[j * Lanes + l];
+        }
+    }
     raise(Order);
 }
 

@@ -1,5 +1,6 @@
 #include "forces/pme/pme_fft.h"
 
+#include <algorithm>
 #include <string>
 
 namespace proteinmd::pme {
@@ -31,16 +32,24 @@ bool sameAlignment(T* base, std::size_t step, int count)
 } // namespace
 
 template <typename Real>
-PmeFft<Real>::PmeFft(int nx, int ny, int nz)
-    : nx_(nx), ny_(ny), nz_(nz), nzc_(nz / 2 + 1), cz_((nz / 2 + 1 + 3) / 4 * 4)
+PmeFft<Real>::PmeFft(int nx, int ny, int nz, int realRowStride)
+    : nx_(nx), ny_(ny), nz_(nz), rz_(realRowStride), nzc_(nz / 2 + 1), cz_((nz / 2 + 1 + 3) / 4 * 4)
 {
+    if (rz_ < nz_) {
+        throw SetupError("PME: real grid rows of " + std::to_string(rz_) + " cannot hold " + std::to_string(nz_) +
+                         " points");
+    }
     using Api = FftwApi<Real>;
-    const std::size_t realSize = std::size_t(nx) * std::size_t(ny) * std::size_t(nz);
+    const std::size_t realSize = std::size_t(nx) * std::size_t(ny) * std::size_t(rz_);
     const std::size_t complexSize = std::size_t(nx) * std::size_t(ny) * std::size_t(cz_);
     real_ = fftwAllocate<Real, Real>(realSize);
     complex_ = fftwAllocate<Real, Complex>(complexSize);
+    // Zero once: the row padding is never written by FFTW, and the influence function multiplies
+    // it along with the rest of each row, so it must hold finite values.
+    std::fill(real_.get(), real_.get() + realSize, Real(0));
+    std::fill(&complex_[0][0], &complex_[0][0] + 2 * complexSize, Real(0));
 
-    const std::size_t realPlaneSize = std::size_t(ny) * std::size_t(nz);
+    const std::size_t realPlaneSize = std::size_t(ny) * std::size_t(rz_);
     const std::size_t complexPlaneSize = std::size_t(ny) * std::size_t(cz_);
     const bool planesAligned = sameAlignment<Real>(real_.get(), realPlaneSize, nx) &&
                                sameAlignment<Real>(complex_.get(), complexPlaneSize, nx);
@@ -51,7 +60,7 @@ PmeFft<Real>::PmeFft(int nx, int ny, int nz)
     const unsigned blockFlags = FFTW_ESTIMATE | (blocksAligned ? 0U : unsigned(FFTW_UNALIGNED));
 
     const int planeN[2] = {ny, nz};
-    const int realEmbed[2] = {ny, nz};
+    const int realEmbed[2] = {ny, rz_};
     const int complexEmbed[2] = {ny, cz_};
     const int lineN[1] = {nx};
     const int kxStride = ny * cz_;

@@ -4,8 +4,11 @@
 // uses one FFTW plan executed on the piece's own arrays, so the arithmetic of each grid value is the
 // same whichever thread runs which piece: results do not depend on the number of threads.
 //
-// Layout: real grid (x * ny + y) * nz + z; complex grid (kx * ny + ky) * cz + kz with kz < nz/2 + 1
-// and the row stride cz padded to a multiple of 4 so that every row starts SIMD-aligned.
+// Layout: real grid (x * ny + y) * rz + z, where the row stride rz >= nz leaves room after each row
+// (the mesh spreads B-splines past z = nz there and folds them back, so its inner loops never wrap);
+// the transforms read and write only z < nz. Complex grid (kx * ny + ky) * cz + kz with
+// kz < nz/2 + 1 and the row stride cz padded to a multiple of 4 so that every row starts
+// SIMD-aligned; the padding entries are zero and no transform touches them.
 
 #include <cstddef>
 
@@ -20,7 +23,7 @@ public:
     using Plan = typename FftwApi<Real>::Plan;
 
     // Throws SetupError if FFTW cannot plan the transforms or the grids cannot be allocated.
-    PmeFft(int nx, int ny, int nz);
+    PmeFft(int nx, int ny, int nz, int realRowStride);
     ~PmeFft();
     PmeFft(const PmeFft&) = delete;
     PmeFft& operator=(const PmeFft&) = delete;
@@ -30,6 +33,7 @@ public:
     Complex* complexGrid() { return complex_.get(); }
     int complexExtentZ() const { return nzc_; } // nz/2 + 1 meaningful entries per complex row
     int complexRowStride() const { return cz_; }
+    int realRowStride() const { return rz_; }
 
     // Forward: forwardPlane for every x, then forwardX for every ky. Backward: backwardX for every
     // ky, then backwardPlane for every x (which overwrites the complex plane: FFTW's c2r destroys
@@ -40,7 +44,7 @@ public:
     void backwardPlane(int x);
 
 private:
-    int nx_, ny_, nz_, nzc_, cz_;
+    int nx_, ny_, nz_, rz_, nzc_, cz_;
     FftwArray<Real, Real> real_;
     FftwArray<Real, Complex> complex_;
     Plan planeForward_ = nullptr;
@@ -48,7 +52,7 @@ private:
     Plan xForward_ = nullptr;
     Plan xBackward_ = nullptr;
 
-    Real* realPlane(int x) { return real_.get() + std::size_t(x) * std::size_t(ny_) * std::size_t(nz_); }
+    Real* realPlane(int x) { return real_.get() + std::size_t(x) * std::size_t(ny_) * std::size_t(rz_); }
     Complex* complexPlane(int x) { return complex_.get() + std::size_t(x) * std::size_t(ny_) * std::size_t(cz_); }
     Complex* complexBlock(int ky) { return complex_.get() + std::size_t(ky) * std::size_t(cz_); }
 };

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "forces/pme/bspline.h"
+#include "forces/pme/pme_vec4.h"
 #include "proteinmd/core/units.h"
 
 namespace proteinmd::pme {
@@ -21,10 +22,21 @@ inline int mIndex(int k, int n) { return k < (n + 1) / 2 ? k : k - n; }
 PmeInfluence::PmeInfluence(int nx, int ny, int nz, int order) : nx_(nx), ny_(ny), nz_(nz), nzc_(nz / 2 + 1)
 {
     const std::array<int, 3> sizes{nx, ny, nz};
+    const std::array<int, 3> tableSizes{nx, ny, paddedRowLength(nz)};
     for (std::size_t d = 0; d < 3; ++d) {
         moduli_[d] = bsplineModuli(sizes[d], order);
-        rectFactor_[d].resize(static_cast<std::size_t>(sizes[d]));
-        rectM2_[d].resize(static_cast<std::size_t>(sizes[d]));
+        // Padding along z (kz >= nz/2 + 1): factor 0 and m^2 1 make its influence exactly zero.
+        rectFactor_[d].assign(static_cast<std::size_t>(tableSizes[d]), 0.0);
+        rectM2_[d].assign(static_cast<std::size_t>(tableSizes[d]), 1.0);
+    }
+    const auto len = static_cast<std::size_t>(paddedRowLength(nz));
+    mz_.assign(len, 0.0);
+    weightZ_.assign(len, 0.0);
+    for (int kz = 0; kz < nzc_; ++kz) {
+        // Planes kz = 0 and kz = nz/2 (even nz) hold k and -k both; the other planes stand for
+        // their mirror images too, so they count twice.
+        const bool selfMirrorPlane = kz == 0 || (nz_ % 2 == 0 && kz == nz_ / 2);
+        weightZ_[static_cast<std::size_t>(kz)] = selfMirrorPlane ? 1.0 : 2.0;
     }
 }
 
@@ -50,8 +62,13 @@ void PmeInfluence::setBox(const Matrix3& recip, double volume, double ewaldCoeff
             const auto kk = static_cast<std::size_t>(k);
             rectM2_[d][kk] = m * m;
             rectFactor_[d][kk] = std::exp(-f_ * m * m) / moduli_[d][kk];
+            if (d == 2) { mz_[kk] = m; }
         }
     }
+    originFactorZ_ = rectFactor_[2];
+    originM2Z_ = rectM2_[2];
+    originFactorZ_[0] = 0.0;
+    originM2Z_[0] = 1.0;
 }
 
 double PmeInfluence::thetaTriclinic(int kx, int ky, int kz, double& mhx, double& mhy, double& mhz, double& m2) const
@@ -69,16 +86,72 @@ double PmeInfluence::thetaTriclinic(int kx, int ky, int kz, double& mhx, double&
 }
 
 template <typename Complex>
-InfluenceSums PmeInfluence::apply(int ky, Complex* block, std::size_t kxStride) const
+InfluenceSums PmeInfluence::apply(int ky, Complex* block, std::size_t kxStride, bool withSums) const
 {
-    const double my = mIndex(ky, ny_);
+    return rectangular_ ? applyRectangular(ky, block, kxStride, withSums)
+                        : applyTriclinic(ky, block, kxStride, withSums);
+}
+
+template <typename Complex>
+InfluenceSums PmeInfluence::applyRectangular(int ky, Complex* block, std::size_t kxStride, bool withSums) const
+{
+    using Real = std::remove_reference_t<decltype(block[0][0])>;
+    constexpr int L = kLanes;
+    const int len = paddedRowLength(nz_);
     const auto kyi = static_cast<std::size_t>(ky);
+    const double mhy = mIndex(ky, ny_) * ryy_;
+    const double* mzTable = mz_.data();
+    const double* weight = weightZ_.data();
+    // Sums kept per lane (kz mod 4), vectors of 4 elements along z; added up at the end.
+    static_assert(L == 4, "the vectors below are Double4");
+    Double4 energy{}, vxx{}, vxy{}, vxz{}, vyy{}, vyz{}, vzz{};
+    const Double4 one = {1.0, 1.0, 1.0, 1.0};
+    for (int kx = 0; kx < nx_; ++kx) {
+        const auto kxi = static_cast<std::size_t>(kx);
+        const bool origin = kx == 0 && ky == 0;
+        const double* factorZ = origin ? originFactorZ_.data() : rectFactor_[2].data();
+        const double* m2Z = origin ? originM2Z_.data() : rectM2_[2].data();
+        const double mhx = mIndex(kx, nx_) * rxx_;
+        const double m2xy = rectM2_[0][kxi] + rectM2_[1][kyi];
+        const double pxy = pref_ * rectFactor_[0][kxi] * rectFactor_[1][kyi];
+        Real* g = &block[kxi * kxStride][0]; // re, im interleaved
+        for (int kz = 0; kz < len; kz += L) {
+            const Double4 m2 = m2xy + load4(m2Z + kz);
+            const Double4 invM2 = one / m2; // one division per element instead of two
+            const Double4 th = pxy * load4(factorZ + kz) * invM2;
+            Real* e = g + 2 * kz;
+            const Double4 re = {double(e[0]), double(e[2]), double(e[4]), double(e[6])};
+            const Double4 im = {double(e[1]), double(e[3]), double(e[5]), double(e[7])};
+            const Double4 newRe = re * th;
+            const Double4 newIm = im * th;
+            for (int l = 0; l < L; ++l) {
+                e[2 * l] = static_cast<Real>(newRe[l]);
+                e[2 * l + 1] = static_cast<Real>(newIm[l]);
+            }
+            if (withSums) {
+                const Double4 mz = load4(mzTable + kz);
+                const Double4 ek = load4(weight + kz) * th * (re * re + im * im);
+                const Double4 vf = 2.0 * (1.0 + f_ * m2) * invM2;
+                energy += ek;
+                vxx += ek * (vf * mhx * mhx - 1.0);
+                vxy += ek * vf * mhx * mhy;
+                vxz += ek * vf * mhx * mz;
+                vyy += ek * (vf * mhy * mhy - 1.0);
+                vyz += ek * vf * mhy * mz;
+                vzz += ek * (vf * mz * mz - 1.0);
+            }
+        }
+    }
+    return {sum4(energy), sum4(vxx), sum4(vxy), sum4(vxz), sum4(vyy), sum4(vyz), sum4(vzz)};
+}
+
+template <typename Complex>
+InfluenceSums PmeInfluence::applyTriclinic(int ky, Complex* block, std::size_t kxStride, bool withSums) const
+{
     double energy = 0;
     double vxx = 0, vxy = 0, vxz = 0, vyy = 0, vyz = 0, vzz = 0;
     for (int kx = 0; kx < nx_; ++kx) {
-        const double mx = mIndex(kx, nx_);
-        const auto kxi = static_cast<std::size_t>(kx);
-        Complex* line = block + kxi * kxStride;
+        Complex* line = block + static_cast<std::size_t>(kx) * kxStride;
         for (int kz = 0; kz < nzc_; ++kz) {
             auto& g = line[kz];
             if (kx == 0 && ky == 0 && kz == 0) {
@@ -86,35 +159,25 @@ InfluenceSums PmeInfluence::apply(int ky, Complex* block, std::size_t kxStride) 
                 g[1] = 0;
                 continue;
             }
-            const auto kzi = static_cast<std::size_t>(kz);
-            // Planes kz = 0 and kz = nz/2 (even nz) hold k and -k both; the other planes stand for
-            // their mirror images too, so they count twice.
-            const bool selfMirrorPlane = kz == 0 || (nz_ % 2 == 0 && kz == nz_ / 2);
-            double mhx, mhy, mhz, m2, th, invM2;
-            if (rectangular_) {
-                mhx = mx * rxx_;
-                mhy = my * ryy_;
-                mhz = kz * rzz_;
-                m2 = rectM2_[0][kxi] + rectM2_[1][kyi] + rectM2_[2][kzi];
-                invM2 = 1.0 / m2; // one division per element instead of two
-                th = pref_ * rectFactor_[0][kxi] * rectFactor_[1][kyi] * rectFactor_[2][kzi] * invM2;
-            } else {
-                th = thetaTriclinic(kx, ky, kz, mhx, mhy, mhz, m2);
-                invM2 = 1.0 / m2;
-            }
+            const bool selfMirrorPlane = weightZ_[static_cast<std::size_t>(kz)] == 1.0;
+            double mhx, mhy, mhz, m2;
+            const double th = thetaTriclinic(kx, ky, kz, mhx, mhy, mhz, m2);
             const double re = g[0];
             const double im = g[1];
-            const double ek = (selfMirrorPlane ? 1.0 : 2.0) * th * (re * re + im * im);
-            energy += ek;
-            const double vf = 2.0 * (1.0 + f_ * m2) * invM2;
-            vxx += ek * (vf * mhx * mhx - 1.0);
-            vxy += ek * vf * mhx * mhy;
-            vxz += ek * vf * mhx * mhz;
-            vyy += ek * (vf * mhy * mhy - 1.0);
-            vyz += ek * vf * mhy * mhz;
-            vzz += ek * (vf * mhz * mhz - 1.0);
+            if (withSums) {
+                const double invM2 = 1.0 / m2;
+                const double ek = weightZ_[static_cast<std::size_t>(kz)] * th * (re * re + im * im);
+                energy += ek;
+                const double vf = 2.0 * (1.0 + f_ * m2) * invM2;
+                vxx += ek * (vf * mhx * mhx - 1.0);
+                vxy += ek * vf * mhx * mhy;
+                vxz += ek * vf * mhx * mhz;
+                vyy += ek * (vf * mhy * mhy - 1.0);
+                vyz += ek * vf * mhy * mhz;
+                vzz += ek * (vf * mhz * mhz - 1.0);
+            }
             double multiplier = th;
-            if (selfMirrorPlane && !rectangular_) {
+            if (selfMirrorPlane) {
                 // In a triclinic cell GROMACS's m(-k) is not -m(k) at the Nyquist indices, so
                 // theta(k) != theta(-k) there. The energy sees only their mean; multiplying the grid
                 // by the mean keeps the forces the exact gradient of that energy.
@@ -143,7 +206,7 @@ double PmeInfluence::finish(const std::vector<InfluenceSums>& blockSums, Matrix3
     return 0.5 * total[0];
 }
 
-template InfluenceSums PmeInfluence::apply<fftw_complex>(int, fftw_complex*, std::size_t) const;
-template InfluenceSums PmeInfluence::apply<fftwf_complex>(int, fftwf_complex*, std::size_t) const;
+template InfluenceSums PmeInfluence::apply<fftw_complex>(int, fftw_complex*, std::size_t, bool) const;
+template InfluenceSums PmeInfluence::apply<fftwf_complex>(int, fftwf_complex*, std::size_t, bool) const;
 
 } // namespace proteinmd::pme

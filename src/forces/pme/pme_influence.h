@@ -17,6 +17,11 @@ using InfluenceSums = std::array<double, 7>;
 
 class PmeInfluence {
 public:
+    // Elements of a complex row handled together: the rows passed to apply() must have room for
+    // paddedRowLength(nz) elements, those past nz/2 + 1 holding finite values.
+    static constexpr int kLanes = 4;
+    static int paddedRowLength(int nz) { return (nz / 2 + 1 + kLanes - 1) / kLanes * kLanes; }
+
     PmeInfluence(int nx, int ny, int nz, int order);
 
     // Sets the cell for the blocks that follow (precomputes the factorised terms of rectangular
@@ -24,10 +29,11 @@ public:
     void setBox(const Matrix3& recip, double volume, double ewaldCoefficient, double coulombPrefactor);
 
     // Multiplies block ky, elements block[kx * kxStride + kz] for kx < nx and kz < nz/2 + 1, by the
-    // influence function and returns its sums. Complex is fftw_complex or fftwf_complex; the
-    // arithmetic is in double either way.
+    // influence function and returns its sums (all zero when withSums is false, which skips them).
+    // Rectangular cells also multiply the row padding (by zero). Complex is fftw_complex or
+    // fftwf_complex; the arithmetic is in double either way.
     template <typename Complex>
-    InfluenceSums apply(int ky, Complex* block, std::size_t kxStride) const;
+    InfluenceSums apply(int ky, Complex* block, std::size_t kxStride, bool withSums) const;
 
     // Energy (kJ/mol) and virial added to `virial` from the sums of all blocks, added in ky order.
     static double finish(const std::vector<InfluenceSums>& blockSums, Matrix3& virial);
@@ -41,7 +47,16 @@ private:
     bool rectangular_ = true;
     std::array<std::vector<double>, 3> rectFactor_;
     std::array<std::vector<double>, 3> rectM2_;
+    // Along z for rectangular cells, per kz up to the padded row length: m_z, the half-complex
+    // weight (2 for planes that stand for their mirror image, 0 in the padding), and the factor and
+    // m^2 of the row through the origin (kx = ky = 0), where kz = 0 gets factor 0 and m^2 = 1 so
+    // that the m = 0 term drops out without a branch.
+    std::vector<double> mz_, weightZ_, originFactorZ_, originM2Z_;
 
+    template <typename Complex>
+    InfluenceSums applyRectangular(int ky, Complex* block, std::size_t kxStride, bool withSums) const;
+    template <typename Complex>
+    InfluenceSums applyTriclinic(int ky, Complex* block, std::size_t kxStride, bool withSums) const;
     double thetaTriclinic(int kx, int ky, int kz, double& mhx, double& mhy, double& mhz, double& m2) const;
 };
 

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "forces/pme/bspline.h"
+#include "forces/pme/pme_vec4.h"
 #include "proteinmd/core/error.h"
 
 namespace proteinmd::pme {
@@ -38,6 +39,18 @@ inline std::pair<std::size_t, std::size_t> share(std::size_t n, int t, int nt)
     return {n * std::size_t(t) / std::size_t(nt), n * std::size_t(t + 1) / std::size_t(nt)};
 }
 
+// Real-grid row length: nz points plus the Order - 1 that spreading writes past the end, rounded
+// up to a multiple of 4.
+inline int paddedRealRow(int nz, int order) { return (nz + order - 1 + 3) / 4 * 4; }
+
+// Index floor(u) - (Order - 1) wrapped into [0, n) for floor(u) in [0, n] (no division).
+template <int Order>
+inline int firstGridIndex(double fl, int n)
+{
+    const int v = static_cast<int>(fl) - (Order - 1);
+    return v < 0 ? v + n : v;
+}
+
 } // namespace
 
 template <typename Real>
@@ -48,39 +61,48 @@ PmeMesh<Real>::PmeMesh(const PmeParameters& p, int numAtoms, int numThreads)
       nx_(p.grid[0]),
       ny_(p.grid[1]),
       nz_(p.grid[2]),
+      rowStride_(paddedRealRow(p.grid[2], p.order)),
       ewaldCoefficient_(p.ewaldCoefficient),
-      fft_(p.grid[0], p.grid[1], p.grid[2]),
+      fft_(p.grid[0], p.grid[1], p.grid[2], paddedRealRow(p.grid[2], p.order)),
       influence_(p.grid[0], p.grid[1], p.grid[2], p.order)
 {
+    if (fft_.complexRowStride() < PmeInfluence::paddedRowLength(nz_)) {
+        throw SetupError("PME: complex grid rows are shorter than the influence function's blocks");
+    }
     const std::array<int, 3> sizes{nx_, ny_, nz_};
     for (std::size_t d = 0; d < 3; ++d) {
         wrap_[d].resize(static_cast<std::size_t>(sizes[d] + order_));
         for (int i = 0; i < sizes[d] + order_; ++i) { wrap_[d][static_cast<std::size_t>(i)] = i % sizes[d]; }
     }
     const auto na = static_cast<std::size_t>(numAtoms);
-    gridCoords_.resize(3 * na);
+    atomIndex_.resize(3 * na);
+    atomFrac_.resize(3 * na);
     baseIndex_.resize(3 * na);
     theta_.resize(3 * na * static_cast<std::size_t>(order_));
     dtheta_.resize(3 * na * static_cast<std::size_t>(order_));
+    charge_.resize(na);
     sortedAtoms_.resize(na);
     bucketStart_.resize(static_cast<std::size_t>(nx_) + 1);
-    bucketFill_.resize(static_cast<std::size_t>(nx_));
+    bucketFill_.resize(static_cast<std::size_t>(numThreads_) * static_cast<std::size_t>(nx_));
     blockSums_.resize(static_cast<std::size_t>(ny_));
 }
 
 template <typename Real>
 double PmeMesh<Real>::compute(std::span<const Vec3> positions, std::span<const double> charges, const Matrix3& recip,
-                              double volume, double coulombPrefactor, std::span<Vec3> forces, Matrix3& virial)
+                              double volume, double coulombPrefactor, std::span<Vec3> forces, Matrix3& virial,
+                              bool withEnergy)
 {
     influence_.setBox(recip, volume, ewaldCoefficient_, coulombPrefactor);
-    withOrder(order_, [&](auto order) { computeOrder<decltype(order)::value>(positions, charges, recip, forces); });
-    return PmeInfluence::finish(blockSums_, virial);
+    withOrder(order_, [&](auto order) {
+        computeOrder<decltype(order)::value>(positions, charges, recip, forces, withEnergy);
+    });
+    return withEnergy ? PmeInfluence::finish(blockSums_, virial) : 0.0;
 }
 
 template <typename Real>
 template <int Order>
 void PmeMesh<Real>::computeOrder(std::span<const Vec3> positions, std::span<const double> charges,
-                                   const Matrix3& recip, std::span<Vec3> forces)
+                                 const Matrix3& recip, std::span<Vec3> forces, bool withEnergy)
 {
     const std::size_t blockStride = std::size_t(ny_) * std::size_t(fft_.complexRowStride());
     // One parallel region; its phases are separated by barriers. How work is split between threads
@@ -90,37 +112,47 @@ void PmeMesh<Real>::computeOrder(std::span<const Vec3> positions, std::span<cons
         const int nt = omp_get_num_threads();
         const int t = omp_get_thread_num();
         const auto [a0, a1] = share(positions.size(), t, nt);
-        computeGridCoordinates(a0, a1, positions, recip);
+        computeGridCoordinates<Order>(a0, a1, positions, recip);
+        countAtomsByPlane(t, a0, a1, charges);
 #pragma omp barrier
 #pragma omp single
-        sortAtomsByPlane<Order>(charges);
+        placeBuckets(nt);
         // (implicit barrier after single)
-        const auto [k0, k1] = share(static_cast<std::size_t>(bucketStart_.back()), t, nt);
-        computeSplines<Order>(k0, k1);
+        sortAtomsByPlane(t, a0, a1, charges);
+#pragma omp barrier
+        const auto numSlots = static_cast<std::size_t>(bucketStart_.back());
+        const std::size_t numGroups = (numSlots + kSplineLanes - 1) / kSplineLanes;
+        const auto [g0, g1] = share(numGroups, t, nt);
+        computeSplines<Order>(g0, g1);
 #pragma omp barrier
         const int x0 = static_cast<int>(share(std::size_t(nx_), t, nt).first);
         const int x1 = static_cast<int>(share(std::size_t(nx_), t, nt).second);
-        spreadSlab<Order>(x0, x1, charges);
+        spreadSlab<Order>(x0, x1);
+        foldSlab<Order>(x0, x1);
         for (int x = x0; x < x1; ++x) { fft_.forwardPlane(x); }
 #pragma omp barrier
 #pragma omp for schedule(static)
         for (int ky = 0; ky < ny_; ++ky) {
             fft_.forwardX(ky);
             auto* block = fft_.complexGrid() + std::size_t(ky) * std::size_t(fft_.complexRowStride());
-            blockSums_[static_cast<std::size_t>(ky)] = influence_.apply(ky, block, blockStride);
+            blockSums_[static_cast<std::size_t>(ky)] = influence_.apply(ky, block, blockStride, withEnergy);
             fft_.backwardX(ky);
         }
 #pragma omp for schedule(static)
-        for (int x = 0; x < nx_; ++x) { fft_.backwardPlane(x); }
-        gather<Order>(k0, k1, charges, recip, forces);
+        for (int x = 0; x < nx_; ++x) {
+            fft_.backwardPlane(x);
+            unfoldPlane<Order>(x);
+        }
+        gather<Order>(std::min(g0 * kSplineLanes, numSlots), std::min(g1 * kSplineLanes, numSlots), recip, forces);
     }
 }
 
 template <typename Real>
+template <int Order>
 void PmeMesh<Real>::computeGridCoordinates(std::size_t begin, std::size_t end, std::span<const Vec3> positions,
                                            const Matrix3& recip)
 {
-    const std::array<double, 3> sizes{double(nx_), double(ny_), double(nz_)};
+    const std::array<int, 3> sizes{nx_, ny_, nz_};
     for (std::size_t i = begin; i < end; ++i) {
         const Vec3& r = positions[i];
         // Fractional coordinates along a, b, c (GROMACS: x*rxx + y*ryx + z*rzx, ...), in double
@@ -129,64 +161,104 @@ void PmeMesh<Real>::computeGridCoordinates(std::size_t begin, std::size_t end, s
                                       r.y * recip[1].y + r.z * recip[2].y, r.z * recip[2].z};
         for (std::size_t d = 0; d < 3; ++d) {
             const double frac = s[d] - std::floor(s[d]); // in [0, 1]; keeps the ints below in range
-            gridCoords_[3 * i + d] = frac * sizes[d];
-        }
-    }
-}
-
-template <typename Real>
-template <int Order>
-void PmeMesh<Real>::sortAtomsByPlane(std::span<const double> charges)
-{
-    // Counting sort of the charged atoms by first x plane; stable, so atom order is kept per bucket.
-    auto firstPlane = [&](std::size_t i) {
-        return static_cast<std::size_t>((static_cast<int>(std::floor(gridCoords_[3 * i])) - (Order - 1) + nx_) % nx_);
-    };
-    std::fill(bucketFill_.begin(), bucketFill_.end(), 0);
-    for (std::size_t i = 0; i < charges.size(); ++i) {
-        if (charges[i] != 0.0) { ++bucketFill_[firstPlane(i)]; }
-    }
-    bucketStart_[0] = 0;
-    for (std::size_t b = 0; b < bucketFill_.size(); ++b) {
-        bucketStart_[b + 1] = bucketStart_[b] + bucketFill_[b];
-        bucketFill_[b] = bucketStart_[b];
-    }
-    for (std::size_t i = 0; i < charges.size(); ++i) {
-        if (charges[i] != 0.0) {
-            sortedAtoms_[static_cast<std::size_t>(bucketFill_[firstPlane(i)]++)] = static_cast<int>(i);
-        }
-    }
-}
-
-template <typename Real>
-template <int Order>
-void PmeMesh<Real>::computeSplines(std::size_t begin, std::size_t end)
-{
-    const std::array<int, 3> sizes{nx_, ny_, nz_};
-    constexpr auto ord = static_cast<std::size_t>(Order);
-    for (std::size_t k = begin; k < end; ++k) {
-        const auto i = static_cast<std::size_t>(sortedAtoms_[k]);
-        for (std::size_t d = 0; d < 3; ++d) {
-            const double u = gridCoords_[3 * i + d];
+            const double u = frac * double(sizes[d]);
             const double fl = std::floor(u);
-            // Weight j belongs to grid point floor(u) - (order - 1) + j; shift by n to stay >= 0.
-            baseIndex_[3 * k + d] = (static_cast<int>(fl) - (Order - 1) + sizes[d]) % sizes[d];
-            const std::size_t off = (3 * k + d) * ord;
-            bsplineWeightsFixed<Order, Real>(static_cast<Real>(u - fl), theta_.data() + off, dtheta_.data() + off);
+            // Weight j belongs to grid point floor(u) - (order - 1) + j, wrapped into the grid.
+            atomIndex_[3 * i + d] = firstGridIndex<Order>(fl, sizes[d]);
+            atomFrac_[3 * i + d] = static_cast<Real>(u - fl);
+        }
+    }
+}
+
+// Counting sort of the charged atoms by first x plane, stable (atom order is kept per bucket) and
+// the same for any number of threads: thread t counts and then places the atoms of its contiguous
+// share, after the atoms of threads t' < t in the same bucket.
+template <typename Real>
+void PmeMesh<Real>::countAtomsByPlane(int thread, std::size_t begin, std::size_t end, std::span<const double> charges)
+{
+    int* count = bucketFill_.data() + std::size_t(thread) * std::size_t(nx_);
+    std::fill(count, count + nx_, 0);
+    for (std::size_t i = begin; i < end; ++i) {
+        if (charges[i] != 0.0) { ++count[atomIndex_[3 * i]]; }
+    }
+}
+
+template <typename Real>
+void PmeMesh<Real>::placeBuckets(int numThreads)
+{
+    int next = 0;
+    for (std::size_t b = 0; b < std::size_t(nx_); ++b) {
+        bucketStart_[b] = next;
+        for (std::size_t t = 0; t < std::size_t(numThreads); ++t) {
+            int& fill = bucketFill_[t * std::size_t(nx_) + b];
+            const int count = fill;
+            fill = next; // thread t's first slot in bucket b
+            next += count;
+        }
+    }
+    bucketStart_[std::size_t(nx_)] = next;
+}
+
+template <typename Real>
+void PmeMesh<Real>::sortAtomsByPlane(int thread, std::size_t begin, std::size_t end, std::span<const double> charges)
+{
+    int* fill = bucketFill_.data() + std::size_t(thread) * std::size_t(nx_);
+    for (std::size_t i = begin; i < end; ++i) {
+        if (charges[i] != 0.0) {
+            const auto k = static_cast<std::size_t>(fill[atomIndex_[3 * i]]++);
+            sortedAtoms_[k] = static_cast<int>(i);
+            charge_[k] = charges[i];
         }
     }
 }
 
 template <typename Real>
 template <int Order>
-void PmeMesh<Real>::spreadSlab(int x0, int x1, std::span<const double> charges)
+void PmeMesh<Real>::computeSplines(std::size_t groupBegin, std::size_t groupEnd)
+{
+    constexpr int L = kSplineLanes;
+    constexpr auto ord = static_cast<std::size_t>(Order);
+    const auto numSlots = static_cast<std::size_t>(bucketStart_.back());
+    alignas(64) Real w[3][L];
+    alignas(64) Real m[Order * L];
+    alignas(64) Real dm[Order * L];
+    for (std::size_t g = groupBegin; g < groupEnd; ++g) {
+        const std::size_t kFirst = g * L;
+        const int lanes = static_cast<int>(std::min<std::size_t>(L, numSlots - kFirst));
+        for (int l = 0; l < L; ++l) {
+            w[0][l] = w[1][l] = w[2][l] = Real(0); // unused lanes of the last group
+        }
+        for (int l = 0; l < lanes; ++l) {
+            const std::size_t k = kFirst + std::size_t(l);
+            const auto i = static_cast<std::size_t>(sortedAtoms_[k]);
+            for (std::size_t d = 0; d < 3; ++d) {
+                baseIndex_[3 * k + d] = atomIndex_[3 * i + d];
+                w[d][l] = atomFrac_[3 * i + d];
+            }
+        }
+        for (std::size_t d = 0; d < 3; ++d) {
+            bsplineWeightsLanes<Order, Real, L>(w[d], m, dm);
+            for (int l = 0; l < lanes; ++l) {
+                const std::size_t off = (3 * (kFirst + std::size_t(l)) + d) * ord;
+                for (std::size_t j = 0; j < ord; ++j) {
+                    theta_[off + j] = m[j * L + std::size_t(l)];
+                    dtheta_[off + j] = dm[j * L + std::size_t(l)];
+                }
+            }
+        }
+    }
+}
+
+template <typename Real>
+template <int Order>
+void PmeMesh<Real>::spreadSlab(int x0, int x1)
 {
     constexpr auto ord = static_cast<std::size_t>(Order);
     Real* grid = fft_.realGrid();
-    const std::size_t planeSize = std::size_t(ny_) * std::size_t(nz_);
+    const std::size_t rowStride = std::size_t(rowStride_);
+    const std::size_t planeSize = std::size_t(ny_) * rowStride;
     std::fill(grid + std::size_t(x0) * planeSize, grid + std::size_t(x1) * planeSize, Real(0));
     const int* wy = wrap_[1].data();
-    const int* wz = wrap_[2].data();
     // Bucket b (unwrapped: b < 0 stands for b + nx) writes planes b .. b + Order - 1; this slab takes
     // those in [x0, x1). Each plane p receives buckets p - Order + 1, ..., p in that order for any slab.
     for (int b = x0 - (Order - 1); b < x1; ++b) {
@@ -196,24 +268,31 @@ void PmeMesh<Real>::spreadSlab(int x0, int x1, std::span<const double> charges)
         const auto kBegin = static_cast<std::size_t>(bucketStart_[static_cast<std::size_t>(bucket)]);
         const auto kEnd = static_cast<std::size_t>(bucketStart_[static_cast<std::size_t>(bucket) + 1]);
         for (std::size_t k = kBegin; k < kEnd; ++k) {
-            const Real q = static_cast<Real>(charges[static_cast<std::size_t>(sortedAtoms_[k])]);
+            const Real q = static_cast<Real>(charge_[k]);
             const Real* tx = theta_.data() + (3 * k + 0) * ord;
             const Real* ty = theta_.data() + (3 * k + 1) * ord;
             const Real* tz = theta_.data() + (3 * k + 2) * ord;
             const int by = baseIndex_[3 * k + 1];
-            const int bz = baseIndex_[3 * k + 2];
-            const bool zContiguous = bz + Order <= nz_;
-            for (int a = aFirst; a < aLast; ++a) {
-                const Real qa = q * tx[a];
-                const std::size_t xOff = std::size_t(b + a) * std::size_t(ny_);
-                for (int c = 0; c < Order; ++c) {
-                    const Real qab = qa * ty[c];
-                    Real* row = grid + (xOff + std::size_t(wy[by + c])) * std::size_t(nz_);
-                    if (zContiguous) {
-                        Real* p = row + bz;
+            // Rows run past nz (see pme_mesh.h), so the Order points along z are always contiguous.
+            Real* column = grid + std::size_t(baseIndex_[3 * k + 2]);
+            if constexpr (Order == 4) {
+                const Vec4<Real> tzv = load4(tz);
+                for (int a = aFirst; a < aLast; ++a) {
+                    const Real qa = q * tx[a];
+                    Real* plane = column + std::size_t(b + a) * planeSize;
+                    for (int c = 0; c < Order; ++c) {
+                        Real* p = plane + std::size_t(wy[by + c]) * rowStride;
+                        store4(p, load4(p) + (qa * ty[c]) * tzv);
+                    }
+                }
+            } else {
+                for (int a = aFirst; a < aLast; ++a) {
+                    const Real qa = q * tx[a];
+                    Real* plane = column + std::size_t(b + a) * planeSize;
+                    for (int c = 0; c < Order; ++c) {
+                        const Real qab = qa * ty[c];
+                        Real* p = plane + std::size_t(wy[by + c]) * rowStride;
                         for (int e = 0; e < Order; ++e) { p[e] += qab * tz[e]; }
-                    } else {
-                        for (int e = 0; e < Order; ++e) { row[wz[bz + e]] += qab * tz[e]; }
                     }
                 }
             }
@@ -223,20 +302,42 @@ void PmeMesh<Real>::spreadSlab(int x0, int x1, std::span<const double> charges)
 
 template <typename Real>
 template <int Order>
-void PmeMesh<Real>::gather(std::size_t begin, std::size_t end, std::span<const double> charges, const Matrix3& recip,
-                           std::span<Vec3> forces) const
+void PmeMesh<Real>::foldSlab(int x0, int x1)
+{
+    // What spreading put past nz belongs to z = 0 .. Order - 2 (periodic images).
+    Real* grid = fft_.realGrid();
+    for (std::size_t r = std::size_t(x0) * std::size_t(ny_); r < std::size_t(x1) * std::size_t(ny_); ++r) {
+        Real* row = grid + r * std::size_t(rowStride_);
+        for (int z = 0; z < Order - 1; ++z) { row[z] += row[nz_ + z]; }
+    }
+}
+
+template <typename Real>
+template <int Order>
+void PmeMesh<Real>::unfoldPlane(int x)
+{
+    // The periodic images of z = 0 .. Order - 2 past nz, for gathering without wrapping.
+    Real* grid = fft_.realGrid();
+    for (std::size_t r = std::size_t(x) * std::size_t(ny_); r < std::size_t(x + 1) * std::size_t(ny_); ++r) {
+        Real* row = grid + r * std::size_t(rowStride_);
+        for (int z = 0; z < Order - 1; ++z) { row[nz_ + z] = row[z]; }
+    }
+}
+
+template <typename Real>
+template <int Order>
+void PmeMesh<Real>::gather(std::size_t begin, std::size_t end, const Matrix3& recip, std::span<Vec3> forces) const
 {
     constexpr auto ord = static_cast<std::size_t>(Order);
     const Real* grid = fft_.realGrid();
+    const std::size_t rowStride = std::size_t(rowStride_);
+    const std::size_t planeSize = std::size_t(ny_) * rowStride;
     const int* wx = wrap_[0].data();
     const int* wy = wrap_[1].data();
-    const int* wz = wrap_[2].data();
     const double rxx = recip[0].x, ryx = recip[1].x, ryy = recip[1].y;
     const double rzx = recip[2].x, rzy = recip[2].y, rzz = recip[2].z;
     // Slots in plane order read neighbouring parts of the grid one after another.
     for (std::size_t k = begin; k < end; ++k) {
-        const auto i = static_cast<std::size_t>(sortedAtoms_[k]);
-        const double q = charges[i];
         const Real* tx = theta_.data() + (3 * k + 0) * ord;
         const Real* ty = theta_.data() + (3 * k + 1) * ord;
         const Real* tz = theta_.data() + (3 * k + 2) * ord;
@@ -245,43 +346,60 @@ void PmeMesh<Real>::gather(std::size_t begin, std::size_t end, std::span<const d
         const Real* dz = dtheta_.data() + (3 * k + 2) * ord;
         const int bx = baseIndex_[3 * k + 0];
         const int by = baseIndex_[3 * k + 1];
-        const int bz = baseIndex_[3 * k + 2];
-        const bool zContiguous = bz + Order <= nz_;
+        const Real* column = grid + std::size_t(baseIndex_[3 * k + 2]);
+        // Per z offset c, so that the sums over c come last and the rest is vector arithmetic:
+        //   fx = sum_abc dx_a ty_b tz_c g,  fy = sum_abc tx_a dy_b tz_c g,  fz = sum_abc tx_a ty_b dz_c g.
         Real fx = 0, fy = 0, fz = 0;
-        for (int a = 0; a < Order; ++a) {
-            const std::size_t xOff = std::size_t(wx[bx + a]) * std::size_t(ny_);
-            Real sy = 0, syd = 0, sdy = 0; // sums over b of: ty*(tz.g), ty*(dz.g), dy*(tz.g)
-            for (int b = 0; b < Order; ++b) {
-                const Real* row = grid + (xOff + std::size_t(wy[by + b])) * std::size_t(nz_);
-                Real tg = 0, dg = 0;
-                if (zContiguous) {
-                    const Real* p = row + bz;
+        if constexpr (Order == 4) {
+            Vec4<Real> vx{}, vy{}, vz{};
+            for (int a = 0; a < Order; ++a) {
+                const Real* plane = column + std::size_t(wx[bx + a]) * planeSize;
+                Vec4<Real> sy{}, sdy{}; // sums over b of ty_b g and dy_b g
+                for (int b = 0; b < Order; ++b) {
+                    const Vec4<Real> g = load4(plane + std::size_t(wy[by + b]) * rowStride);
+                    sy += ty[b] * g;
+                    sdy += dy[b] * g;
+                }
+                vx += dx[a] * sy;
+                vy += tx[a] * sdy;
+                vz += tx[a] * sy;
+            }
+            fx = sum4(load4(tz) * vx);
+            fy = sum4(load4(tz) * vy);
+            fz = sum4(load4(dz) * vz);
+        } else {
+            Real vx[Order] = {}, vy[Order] = {}, vz[Order] = {};
+            for (int a = 0; a < Order; ++a) {
+                const Real* plane = column + std::size_t(wx[bx + a]) * planeSize;
+                Real sy[Order] = {}, sdy[Order] = {};
+                for (int b = 0; b < Order; ++b) {
+                    const Real* p = plane + std::size_t(wy[by + b]) * rowStride;
                     for (int c = 0; c < Order; ++c) {
-                        tg += tz[c] * p[c];
-                        dg += dz[c] * p[c];
-                    }
-                } else {
-                    for (int c = 0; c < Order; ++c) {
-                        const Real gv = row[wz[bz + c]];
-                        tg += tz[c] * gv;
-                        dg += dz[c] * gv;
+                        sy[c] += ty[b] * p[c];
+                        sdy[c] += dy[b] * p[c];
                     }
                 }
-                sy += ty[b] * tg;
-                syd += ty[b] * dg;
-                sdy += dy[b] * tg;
+                for (int c = 0; c < Order; ++c) {
+                    vx[c] += dx[a] * sy[c];
+                    vy[c] += tx[a] * sdy[c];
+                    vz[c] += tx[a] * sy[c];
+                }
             }
-            fx += dx[a] * sy;
-            fy += tx[a] * sdy;
-            fz += tx[a] * syd;
+            for (int c = 0; c < Order; ++c) {
+                fx += tz[c] * vx[c];
+                fy += tz[c] * vy[c];
+                fz += dz[c] * vz[c];
+            }
         }
         // Chain rule from grid units u_d = n_d s_d to Cartesian coordinates.
+        const double q = charge_[k];
         const double gx = double(fx) * nx_;
         const double gy = double(fy) * ny_;
         const double gz = double(fz) * nz_;
-        forces[i].x -= q * (gx * rxx);
-        forces[i].y -= q * (gx * ryx + gy * ryy);
-        forces[i].z -= q * (gx * rzx + gy * rzy + gz * rzz);
+        Vec3& f = forces[static_cast<std::size_t>(sortedAtoms_[k])];
+        f.x -= q * (gx * rxx);
+        f.y -= q * (gx * ryx + gy * ryy);
+        f.z -= q * (gx * rzx + gy * rzy + gz * rzz);
     }
 }
 

@@ -107,7 +107,8 @@ const PmeParameters& PmeSolver::parameters() const { return impl_->params; }
 int PmeSolver::numAtoms() const { return impl_->numAtoms; }
 
 double PmeSolver::compute(std::span<const Vec3> positions, std::span<const double> charges, const Box& box,
-                          double coulombPrefactor, std::span<Vec3> forces, Matrix3& virial)
+                          double coulombPrefactor, std::span<Vec3> forces, Matrix3& virial,
+                          bool computeEnergyAndVirial)
 {
     Impl& s = *impl_;
     const auto n = static_cast<std::size_t>(s.numAtoms);
@@ -119,7 +120,13 @@ double PmeSolver::compute(std::span<const Vec3> positions, std::span<const doubl
     if (!box.isPeriodic()) {
         throw SetupError("PME needs a periodic box");
     }
+    // One branch-free pass (it vectorises); the atom is looked for only when something is wrong.
+    bool allFinite = true;
     for (std::size_t i = 0; i < n; ++i) {
+        const Vec3& r = positions[i];
+        allFinite &= std::isfinite(r.x) & std::isfinite(r.y) & std::isfinite(r.z);
+    }
+    for (std::size_t i = 0; !allFinite && i < n; ++i) {
         const Vec3& r = positions[i];
         if (!std::isfinite(r.x) || !std::isfinite(r.y) || !std::isfinite(r.z)) {
             throw SetupError("PME: position of atom " + std::to_string(i + 1) + " is not finite");
@@ -127,9 +134,11 @@ double PmeSolver::compute(std::span<const Vec3> positions, std::span<const doubl
     }
     const Matrix3 recip = reciprocalBox(box);
     if (s.singleMesh) {
-        return s.singleMesh->compute(positions, charges, recip, box.volume(), coulombPrefactor, forces, virial);
+        return s.singleMesh->compute(positions, charges, recip, box.volume(), coulombPrefactor, forces, virial,
+                                     computeEnergyAndVirial);
     }
-    return s.doubleMesh->compute(positions, charges, recip, box.volume(), coulombPrefactor, forces, virial);
+    return s.doubleMesh->compute(positions, charges, recip, box.volume(), coulombPrefactor, forces, virial,
+                                 computeEnergyAndVirial);
 }
 
 } // namespace proteinmd
