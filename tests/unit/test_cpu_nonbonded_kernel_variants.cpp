@@ -96,6 +96,22 @@ TEST(CpuKernelSimd, TransposeSwapsSlotAndLaneOfEachBlock)
     }
 }
 
+TEST(CpuKernelSimd, LoadEach4RepeatsEachOfFourValuesFourTimes)
+{
+    const float values[4] = {1.5f, -2.0f, 3.25f, 8.0f};
+    const std::int32_t ints[4] = {7, -3, 11, 0};
+    alignas(64) float out[simd::kWidth];
+    simd::store(out, simd::loadEach4(values));
+    simd::Int16 indices = simd::loadEach4(ints);
+    alignas(64) float gathered[simd::kWidth];
+    const float table[20] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19};
+    simd::store(gathered, simd::gather(table + 3, indices)); // table[3 + index] = 3 + index
+    for (int l = 0; l < simd::kWidth; ++l) {
+        EXPECT_EQ(out[l], values[l / 4]) << l;
+        EXPECT_EQ(gathered[l], static_cast<float>(3 + ints[l / 4])) << l;
+    }
+}
+
 TEST(CpuKernelSimd, MaskedAddFmsAndInvsqrt)
 {
     const std::vector<float> a = ramp(0.5f, 0.25f), b = ramp(1.5f, 0.75f), c = ramp(-1.0f, 0.5f);

@@ -53,6 +53,18 @@ inline Int16 loadRepeat4(const std::int32_t* p)
     return {_mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))};
 }
 inline Int16 loadInt(const std::int32_t* p) { return {_mm512_loadu_si512(p)}; }
+// p[a] in lanes 4 a .. 4 a + 3: the i-atoms of a 4x4 cluster pair (a broadcast and one permute,
+// rather than 16 scalar stores read back as one vector, which defeats store forwarding).
+inline Float16 loadEach4(const float* p)
+{
+    const __m512i index = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    return {_mm512_permutexvar_ps(index, _mm512_broadcast_f32x4(_mm_loadu_ps(p)))};
+}
+inline Int16 loadEach4(const std::int32_t* p)
+{
+    const __m512i index = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    return {_mm512_permutexvar_epi32(index, _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))))};
+}
 inline Int16 operator+(Int16 a, Int16 b) { return {_mm512_add_epi32(a.v, b.v)}; }
 inline Float16 gather(const float* base, Int16 index) { return {_mm512_i32gather_ps(index.v, base, 4)}; }
 
@@ -176,6 +188,15 @@ inline Int16 loadInt(const std::int32_t* p)
     Int16 r;
     for (std::size_t l = 0; l < kWidth; ++l) {
         r.v[l] = p[l];
+    }
+    return r;
+}
+inline Float16 loadEach4(const float* p) { return detail::map([&](std::size_t l) { return p[l / 4]; }); }
+inline Int16 loadEach4(const std::int32_t* p)
+{
+    Int16 r;
+    for (std::size_t l = 0; l < kWidth; ++l) {
+        r.v[l] = p[l / 4];
     }
     return r;
 }

@@ -135,33 +135,21 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
     const float* const c12Table = kLjTimes6 ? d.c12Times6.data() : d.c12.data();
     DoubleAccumulator energyLj, energyCoulomb;
 
-    alignas(64) float lane[5][16];
-    alignas(64) std::int32_t laneInt[16];
     for (int ie = iBegin; ie < iEnd; ++ie) {
         const ClusterPairList::IEntry& entry = iEntries[static_cast<std::size_t>(ie)];
         const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
         const Vec3& s = shifts[static_cast<std::size_t>(entry.shift)];
-        alignas(64) float qLane[16];
-        spreadRows4(xs + iFirst, static_cast<float>(s.x), lane[0]);
-        spreadRows4(ys + iFirst, static_cast<float>(s.y), lane[1]);
-        spreadRows4(zs + iFirst, static_cast<float>(s.z), lane[2]);
-        spreadRows4(d.q.data() + iFirst, 0.0f, qLane);
-        const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
-        const Float16 qi = load(qLane);
+        const Float16 xi = loadEach4(xs + iFirst) + set1(static_cast<float>(s.x));
+        const Float16 yi = loadEach4(ys + iFirst) + set1(static_cast<float>(s.y));
+        const Float16 zi = loadEach4(zs + iFirst) + set1(static_cast<float>(s.z));
+        const Float16 qi = loadEach4(d.q.data() + iFirst);
         Int16 rowI{};
         Float16 sigmaI{}, epsI{};
         if constexpr (kParams == LjParams::Matrix) {
-            for (int a = 0; a < kC; ++a) {
-                for (int b = 0; b < kC; ++b) {
-                    laneInt[a * kC + b] = d.typeRow[iFirst + static_cast<std::size_t>(a)];
-                }
-            }
-            rowI = loadInt(laneInt);
+            rowI = loadEach4(d.typeRow.data() + iFirst);
         } else {
-            spreadRows4(halfSigmas + iFirst, 0.0f, lane[3]);
-            spreadRows4(epsilons + iFirst, 0.0f, lane[4]);
-            sigmaI = load(lane[3]);
-            epsI = kLjTimes6 ? six * load(lane[4]) : load(lane[4]);
+            sigmaI = loadEach4(halfSigmas + iFirst);
+            epsI = kLjTimes6 ? six * loadEach4(epsilons + iFirst) : loadEach4(epsilons + iFirst);
         }
         Float16 fix = zero(), fiy = zero(), fiz = zero();
         Float16 vLjSum = zero(), vCoulombSum = zero();
