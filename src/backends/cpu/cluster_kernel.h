@@ -170,6 +170,8 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
                 interact = maskFromBits(jEntry.interact) && inside;
                 any = interact || (maskFromBits(jEntry.excluded) && inside);
             }
+            // Full cluster pairs skip this test: for them the unpredictable branch cost more than
+            // the work it saves on the pairs with no atom pair inside the cut-off (~6% measured).
             if (!kFull && !anyTrue(any)) {
                 return;
             }

@@ -262,7 +262,8 @@ void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box
             }
         }
     }
-    m.blockForces.assign(static_cast<std::size_t>(kNumBlocks) * kBlockForceSize * slots.size(), 0.0f);
+    // compute() zeroes each block's buffer before the kernel runs, so no fill here.
+    m.blockForces.resize(static_cast<std::size_t>(kNumBlocks) * kBlockForceSize * slots.size());
     if (m.options.dispersionCorrection != DispersionCorrectionType::No) {
         m.dispersion = computeDispersionCorrection(m.ljAverages, m.system.numAtoms(), m.options, box);
     }
