@@ -53,6 +53,18 @@ inline Int16 loadRepeat4(const std::int32_t* p)
     return {_mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))};
 }
 inline Int16 loadInt(const std::int32_t* p) { return {_mm512_loadu_si512(p)}; }
+// p[a] in lanes 4 a .. 4 a + 3: the i-atoms of a 4x4 cluster pair (a broadcast and one permute,
+// rather than 16 scalar stores read back as one vector, which defeats store forwarding).
+inline Float16 loadEach4(const float* p)
+{
+    const __m512i index = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    return {_mm512_permutexvar_ps(index, _mm512_broadcast_f32x4(_mm_loadu_ps(p)))};
+}
+inline Int16 loadEach4(const std::int32_t* p)
+{
+    const __m512i index = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    return {_mm512_permutexvar_epi32(index, _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))))};
+}
 inline Int16 operator+(Int16 a, Int16 b) { return {_mm512_add_epi32(a.v, b.v)}; }
 inline Float16 gather(const float* base, Int16 index) { return {_mm512_i32gather_ps(index.v, base, 4)}; }
 
@@ -61,15 +73,16 @@ inline Float16 operator-(Float16 a, Float16 b) { return {_mm512_sub_ps(a.v, b.v)
 inline Float16 operator*(Float16 a, Float16 b) { return {_mm512_mul_ps(a.v, b.v)}; }
 inline Float16 fma(Float16 a, Float16 b, Float16 c) { return {_mm512_fmadd_ps(a.v, b.v, c.v)}; }  // a b + c
 inline Float16 fnma(Float16 a, Float16 b, Float16 c) { return {_mm512_fnmadd_ps(a.v, b.v, c.v)}; } // c - a b
+inline Float16 fms(Float16 a, Float16 b, Float16 c) { return {_mm512_fmsub_ps(a.v, b.v, c.v)}; }   // a b - c
 inline Float16 max(Float16 a, Float16 b) { return {_mm512_max_ps(a.v, b.v)}; }
 
-// 1/sqrt(x) to ~1e-7 relative: the 14-bit estimate refined by one Newton-Raphson step.
+// 1/sqrt(x) to ~1e-7 relative: the 14-bit estimate refined by one Newton-Raphson step,
+// y (3 - x y^2) / 2 in four operations (the step's x y^2 as one multiply and one fnma).
 inline Float16 invsqrt(Float16 x)
 {
     const __m512 y = _mm512_rsqrt14_ps(x.v);
-    const __m512 y2x = _mm512_mul_ps(_mm512_mul_ps(y, y), x.v);
-    const __m512 half = _mm512_mul_ps(_mm512_set1_ps(0.5f), y);
-    return {_mm512_mul_ps(half, _mm512_sub_ps(_mm512_set1_ps(3.0f), y2x))};
+    const __m512 threeMinusXy2 = _mm512_fnmadd_ps(_mm512_mul_ps(x.v, y), y, _mm512_set1_ps(3.0f));
+    return {_mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), y), threeMinusXy2)};
 }
 // 1/x to ~1e-7 relative: the 14-bit estimate refined by one Newton-Raphson step (no division).
 inline Float16 reciprocal(Float16 x)
@@ -77,7 +90,6 @@ inline Float16 reciprocal(Float16 x)
     const __m512 y = _mm512_rcp14_ps(x.v);
     return {_mm512_mul_ps(y, _mm512_fnmadd_ps(x.v, y, _mm512_set1_ps(2.0f)))};
 }
-// x * 2^n for integral-valued n.
 
 inline Mask16 maskFromBits(std::uint32_t bits) { return {static_cast<__mmask16>(bits)}; }
 inline Mask16 operator<(Float16 a, Float16 b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_LT_OQ)}; }
@@ -89,28 +101,29 @@ inline std::uint32_t toBits(Mask16 a) { return a.m; }
 inline Float16 selectOrZero(Mask16 m, Float16 a) { return {_mm512_maskz_mov_ps(m.m, a.v)}; }
 // a where the mask is set, b elsewhere.
 inline Float16 blend(Mask16 m, Float16 a, Float16 b) { return {_mm512_mask_blend_ps(m.m, b.v, a.v)}; }
+// sum + a where the mask is set, sum elsewhere: one masked add instead of a select and an add.
+inline Float16 addMasked(Float16 sum, Mask16 m, Float16 a) { return {_mm512_mask_add_ps(sum.v, m.m, sum.v, a.v)}; }
 
 inline float reduceAdd(Float16 a) { return _mm512_reduce_add_ps(a.v); }
 
-// dst[c * 4 + k] -= sum over the four blocks b of f_c[4 b + k] for c = x, y, z, dst[12..15]
-// unchanged: the forces on the 4 j-atoms of a 4x4 cluster pair, subtracted from a cluster's 16
-// floats (xxxx yyyy zzzz + padding, 64-byte aligned). One full-width aligned load/store rather
-// than three 128-bit ones, and unmasked so that the next load of the same cluster is forwarded.
-inline void subtractClusterForce(float* dst, Float16 fx, Float16 fy, Float16 fz)
+// [sx sy sz sz] with s_c[k] = sum over the four 4-lane blocks b of f_c[4 b + k], summed as
+// (b0 + b2) + (b1 + b3): the forces on the 4 j-atoms of a 4x4 cluster pair (lanes 4 a + k) as
+// xxxx yyyy zzzz (+ z again). Five 128-bit-block shuffles and three adds, all full width.
+inline Float16 sumOverBlocks(Float16 fx, Float16 fy, Float16 fz)
 {
-    // Halves first: 8 lanes (blocks 0+2 | 1+3) per component (AVX-512F only, no DQ needed).
-    const auto halves = [](__m512 v) {
-        return _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
-    };
-    const __m256 x8 = halves(fx.v), y8 = halves(fy.v), z8 = halves(fz.v);
-    // xy = [x02 x13 y02 y13], z0 = [z02 z13 0 0] in 128-bit blocks; then
-    // [x02 y02 z02 0] + [x13 y13 z13 0].
-    const __m512 xy = _mm512_castpd_ps(
-        _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(x8)), _mm256_castps_pd(y8), 1));
-    const __m512 z0 = _mm512_castpd_ps(_mm512_zextpd256_pd512(_mm256_castps_pd(z8)));
-    const __m512 lo = _mm512_shuffle_f32x4(xy, z0, _MM_SHUFFLE(2, 0, 2, 0));
-    const __m512 hi = _mm512_shuffle_f32x4(xy, z0, _MM_SHUFFLE(3, 1, 3, 1));
-    _mm512_store_ps(dst, _mm512_sub_ps(_mm512_load_ps(dst), _mm512_add_ps(lo, hi)));
+    // [x0 x1 y0 y1] + [x2 x3 y2 y3] = [x02 x13 y02 y13]; fz + [z2 z3 z0 z1] = [z02 z13 z02 z13].
+    const __m512 xy = _mm512_add_ps(_mm512_shuffle_f32x4(fx.v, fy.v, _MM_SHUFFLE(1, 0, 1, 0)),
+                                    _mm512_shuffle_f32x4(fx.v, fy.v, _MM_SHUFFLE(3, 2, 3, 2)));
+    const __m512 z = _mm512_add_ps(fz.v, _mm512_shuffle_f32x4(fz.v, fz.v, _MM_SHUFFLE(1, 0, 3, 2)));
+    // [x02 y02 z02 z02] + [x13 y13 z13 z13].
+    return {_mm512_add_ps(_mm512_shuffle_f32x4(xy, z, _MM_SHUFFLE(2, 0, 2, 0)),
+                          _mm512_shuffle_f32x4(xy, z, _MM_SHUFFLE(3, 1, 3, 1)))};
+}
+// Lane 4 a + b of the result is lane 4 b + a of v (a 4x4 transpose of the lanes).
+inline Float16 transpose4x4(Float16 v)
+{
+    const __m512i index = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    return {_mm512_permutexvar_ps(index, v.v)};
 }
 
 // Energies are summed in double: each float lane is widened before it is added.
@@ -178,6 +191,15 @@ inline Int16 loadInt(const std::int32_t* p)
     }
     return r;
 }
+inline Float16 loadEach4(const float* p) { return detail::map([&](std::size_t l) { return p[l / 4]; }); }
+inline Int16 loadEach4(const std::int32_t* p)
+{
+    Int16 r;
+    for (std::size_t l = 0; l < kWidth; ++l) {
+        r.v[l] = p[l / 4];
+    }
+    return r;
+}
 inline Int16 operator+(Int16 a, Int16 b)
 {
     for (std::size_t l = 0; l < kWidth; ++l) {
@@ -199,6 +221,10 @@ inline Float16 fma(Float16 a, Float16 b, Float16 c)
 inline Float16 fnma(Float16 a, Float16 b, Float16 c)
 {
     return detail::map([&](std::size_t l) { return std::fma(-a.v[l], b.v[l], c.v[l]); });
+}
+inline Float16 fms(Float16 a, Float16 b, Float16 c)
+{
+    return detail::map([&](std::size_t l) { return std::fma(a.v[l], b.v[l], -c.v[l]); });
 }
 inline Float16 max(Float16 a, Float16 b)
 {
@@ -227,16 +253,26 @@ inline Float16 blend(Mask16 m, Float16 a, Float16 b)
 {
     return detail::map([&](std::size_t l) { return ((m.m >> l) & 1u) != 0 ? a.v[l] : b.v[l]; });
 }
-inline void subtractClusterForce(float* dst, Float16 fx, Float16 fy, Float16 fz)
+inline Float16 addMasked(Float16 sum, Mask16 m, Float16 a)
+{
+    return detail::map([&](std::size_t l) { return ((m.m >> l) & 1u) != 0 ? sum.v[l] + a.v[l] : sum.v[l]; });
+}
+inline Float16 sumOverBlocks(Float16 fx, Float16 fy, Float16 fz)
 {
     // The same association as the AVX-512 version: (b0 + b2) + (b1 + b3).
-    const Float16* f[3] = {&fx, &fy, &fz};
-    for (std::size_t c = 0; c < 3; ++c) {
+    const Float16* f[4] = {&fx, &fy, &fz, &fz};
+    Float16 r;
+    for (std::size_t c = 0; c < 4; ++c) {
         for (std::size_t k = 0; k < 4; ++k) {
             const auto& v = f[c]->v;
-            dst[c * 4 + k] -= (v[k] + v[k + 8]) + (v[k + 4] + v[k + 12]);
+            r.v[c * 4 + k] = (v[k] + v[k + 8]) + (v[k + 4] + v[k + 12]);
         }
     }
+    return r;
+}
+inline Float16 transpose4x4(Float16 v)
+{
+    return detail::map([&](std::size_t l) { return v.v[(l % 4) * 4 + l / 4]; });
 }
 inline float reduceAdd(Float16 a)
 {

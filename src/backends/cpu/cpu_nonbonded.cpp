@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "backends/cpu/cluster_kernel.h"
+#include "backends/cpu/kernel_pair_order.h"
 #include "neighbor/cluster_pair_list.h"
 #include "proteinmd/backends/reference_nonbonded.h"
 #include "proteinmd/core/error.h"
@@ -82,10 +83,12 @@ struct CpuNonbonded::Impl {
     LjPairAverages ljAverages;
 
     ClusterPairList list;
+    cpu::KernelPairOrder order; // the list's j-entries as the kernel runs them
     bool built = false;
+    bool noCharges = false; // every charge is 0: the kernel without Coulomb
     std::array<int, kNumBlocks + 1> blockStart{};
     cpu::KernelData data;
-    cpu::ForceBuffer blockForces; // kNumBlocks x numClusters x kForceStride (xxxx yyyy zzzz + pad per cluster)
+    cpu::ForceBuffer blockForces; // kNumBlocks x numClusters x kForceStride (the kernel's unreduced layout)
     bool lorentzBerthelot = false;  // the LJ matrix follows the rule: no gathers in the kernel
     std::vector<float> typeHalfSigma, typeEpsilon; // per LJ type, for lorentzBerthelot
     std::array<cpu::BlockResult, kNumBlocks> blockResults;
@@ -185,7 +188,11 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
     cpu::KernelData& d = m.data;
     d.c6.assign(system.c6.begin(), system.c6.end());
     d.c12.assign(system.c12.begin(), system.c12.end());
-    d.rc2 = static_cast<float>(options.rcoulomb * options.rcoulomb);
+    for (std::size_t k = 0; k < system.c6.size(); ++k) {
+        d.c6Times6.push_back(static_cast<float>(6 * system.c6[k]));
+        d.c12Times6.push_back(static_cast<float>(6 * system.c12[k]));
+    }
+    m.noCharges = std::all_of(system.charges.begin(), system.charges.end(), [](double q) { return q == 0; });    d.rc2 = static_cast<float>(options.rcoulomb * options.rcoulomb);
     d.rvdw2 = static_cast<float>(options.rvdw * options.rvdw);
     const nonbonded::LjConstants lj = nonbonded::LjConstants::make(options.vdwModifier, options.rvdw, options.rvdwSwitch);
     d.shift6 = static_cast<float>(lj.shift6);
@@ -204,6 +211,7 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
     d.cRf = static_cast<float>(m.coulomb.cRf);
     d.beta = static_cast<float>(m.coulomb.beta);
     d.ewaldShift = static_cast<float>(m.coulomb.ewaldShift);
+    d.ewald = cpu::EwaldCorrectionR2(m.coulomb.beta);
 }
 
 CpuNonbonded::~CpuNonbonded() = default;
@@ -225,6 +233,7 @@ void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box
         return;
     }
     m.list.build(m.system, positions, box, rlist(), m.numThreads);
+    m.order.update(m.list, m.numThreads);
     m.built = true;
     m.splitBlocks();
 
@@ -253,7 +262,8 @@ void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box
             }
         }
     }
-    m.blockForces.assign(static_cast<std::size_t>(kNumBlocks) * kBlockForceSize * slots.size(), 0.0f);
+    // compute() zeroes each block's buffer before the kernel runs, so no fill here.
+    m.blockForces.resize(static_cast<std::size_t>(kNumBlocks) * kBlockForceSize * slots.size());
     if (m.options.dispersionCorrection != DispersionCorrectionType::No) {
         m.dispersion = computeDispersionCorrection(m.ljAverages, m.system.numAtoms(), m.options, box);
     }
@@ -278,25 +288,25 @@ void CpuNonbonded::Impl::splitBlocks()
 
 namespace {
 
-template <nonbonded::CoulombKind kCoulomb, cpu::LjParams kParams, bool kEnergy>
-void runWithLj(InteractionModifier modifier, const cpu::KernelData& d, const ClusterPairList& list, int i0, int i1,
-               float* f, cpu::BlockResult& r)
+template <cpu::CoulombVariant kCoulomb, cpu::LjParams kParams, bool kEnergy>
+void runWithLj(InteractionModifier modifier, const cpu::KernelData& d, const ClusterPairList& list,
+               const cpu::KernelPairOrder& order, int i0, int i1, float* f, cpu::BlockResult& r)
 {
     using cpu::LjKind;
     switch (modifier) {
     case InteractionModifier::None:
-        cpu::clusterKernel<kCoulomb, LjKind::Plain, kParams, kEnergy>(d, list, i0, i1, f, r);
+        cpu::clusterKernel<kCoulomb, LjKind::Plain, kParams, kEnergy>(d, list, order, i0, i1, f, r);
         break;
     case InteractionModifier::PotentialShift:
         // The shift changes energies only.
-        cpu::clusterKernel<kCoulomb, kEnergy ? LjKind::PotentialShift : LjKind::Plain, kParams, kEnergy>(d, list, i0,
-                                                                                                          i1, f, r);
+        cpu::clusterKernel<kCoulomb, kEnergy ? LjKind::PotentialShift : LjKind::Plain, kParams, kEnergy>(
+            d, list, order, i0, i1, f, r);
         break;
     case InteractionModifier::ForceSwitch:
-        cpu::clusterKernel<kCoulomb, LjKind::ForceSwitch, kParams, kEnergy>(d, list, i0, i1, f, r);
+        cpu::clusterKernel<kCoulomb, LjKind::ForceSwitch, kParams, kEnergy>(d, list, order, i0, i1, f, r);
         break;
     case InteractionModifier::PotentialSwitch:
-        cpu::clusterKernel<kCoulomb, LjKind::PotentialSwitch, kParams, kEnergy>(d, list, i0, i1, f, r);
+        cpu::clusterKernel<kCoulomb, LjKind::PotentialSwitch, kParams, kEnergy>(d, list, order, i0, i1, f, r);
         break;
     }
 }
@@ -305,20 +315,23 @@ void runWithLj(InteractionModifier modifier, const cpu::KernelData& d, const Clu
 
 void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* f, cpu::BlockResult& r) const
 {
-    using nonbonded::CoulombKind;
+    using cpu::CoulombVariant;
     using cpu::LjParams;
     const InteractionModifier lj = options.vdwModifier;
-    const bool ewald = coulomb.kind == CoulombKind::EwaldReal;
-    const auto run = [&]<CoulombKind kCoulomb, LjParams kParams>() {
-        energy ? runWithLj<kCoulomb, kParams, true>(lj, data, list, i0, i1, f, r)
-               : runWithLj<kCoulomb, kParams, false>(lj, data, list, i0, i1, f, r);
+    const auto run = [&]<CoulombVariant kCoulomb, LjParams kParams>() {
+        energy ? runWithLj<kCoulomb, kParams, true>(lj, data, list, order, i0, i1, f, r)
+               : runWithLj<kCoulomb, kParams, false>(lj, data, list, order, i0, i1, f, r);
     };
-    if (ewald) {
-        lorentzBerthelot ? run.template operator()<CoulombKind::EwaldReal, LjParams::LorentzBerthelot>()
-                         : run.template operator()<CoulombKind::EwaldReal, LjParams::Matrix>();
+    const auto runCoulomb = [&]<CoulombVariant kCoulomb>() {
+        lorentzBerthelot ? run.template operator()<kCoulomb, LjParams::LorentzBerthelot>()
+                         : run.template operator()<kCoulomb, LjParams::Matrix>();
+    };
+    if (noCharges) {
+        runCoulomb.template operator()<CoulombVariant::None>();
+    } else if (coulomb.kind == nonbonded::CoulombKind::EwaldReal) {
+        runCoulomb.template operator()<CoulombVariant::Ewald>();
     } else {
-        lorentzBerthelot ? run.template operator()<CoulombKind::ReactionField, LjParams::LorentzBerthelot>()
-                         : run.template operator()<CoulombKind::ReactionField, LjParams::Matrix>();
+        runCoulomb.template operator()<CoulombVariant::ReactionField>();
     }
 }
 
@@ -355,6 +368,7 @@ void CpuNonbonded::pruneList(std::span<const Vec3> positions, double innerBuffer
     }
     m.refreshSlots(positions);
     m.list.prune(m.data.x, m.data.y, m.data.z, m.options.rcoulomb + innerBuffer, m.numThreads);
+    m.order.update(m.list, m.numThreads);
     m.prunePositions.assign(positions.begin(), positions.end());
     m.innerBuffer = innerBuffer;
     m.splitBlocks();
@@ -462,31 +476,33 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
         m.runKernel(computeEnergy, i0, i1, f, r);
     }
 
-    // Reduce the block buffers in block order, in fixed chunks of slots; the virial comes from the
-    // per-atom forces at the list-frame positions plus the shift forces.
+    // Reduce the block buffers in block order, in fixed chunks of clusters; the virial comes from
+    // the per-atom forces at the list-frame positions plus the shift forces.
     const auto slots = m.list.slotAtoms();
     const auto offsets = m.list.slotOffsets();
+    const std::size_t numClusters = numSlots / kC;
     std::array<Matrix3, kNumBlocks> chunkVirial{};
 #pragma omp parallel for num_threads(m.numThreads) schedule(static, 1)
     for (int c = 0; c < kNumBlocks; ++c) {
-        const std::size_t begin = numSlots * static_cast<std::size_t>(c) / kNumBlocks;
-        const std::size_t end = numSlots * static_cast<std::size_t>(c + 1) / kNumBlocks;
+        const std::size_t begin = numClusters * static_cast<std::size_t>(c) / kNumBlocks;
+        const std::size_t end = numClusters * static_cast<std::size_t>(c + 1) / kNumBlocks;
         Matrix3 v{};
-        for (std::size_t s = begin; s < end; ++s) {
-            if (slots[s] < 0) {
-                continue;
-            }
-            Vec3 f{};
-            for (int b = 0; b < kNumBlocks; ++b) {
-                const float* fb = m.blockForces.data() + static_cast<std::size_t>(b) * kBlockForceSize * numSlots +
-                                  kBlockForceSize * (s - s % kC) + s % kC;
-                f += Vec3{fb[0], fb[kC], fb[2 * kC]};
-            }
-            const auto atom = static_cast<std::size_t>(slots[s]);
-            out.forces[atom] += f;
-            const Vec3 x = positions[atom] + offsets[s];
-            for (int r = 0; r < 3; ++r) {
-                v[r] += f * x[r];
+        alignas(64) float clusterForce[16];
+        for (std::size_t k = begin; k < end; ++k) {
+            cpu::reduceClusterForces(m.blockForces.data() + k * cpu::kForceStride, kBlockForceSize * numSlots,
+                                     kNumBlocks, clusterForce);
+            for (std::size_t s = k * kC; s < (k + 1) * kC; ++s) {
+                if (slots[s] < 0) {
+                    continue;
+                }
+                const std::size_t slot = s % kC;
+                const Vec3 f{clusterForce[slot], clusterForce[kC + slot], clusterForce[2 * kC + slot]};
+                const auto atom = static_cast<std::size_t>(slots[s]);
+                out.forces[atom] += f;
+                const Vec3 x = positions[atom] + offsets[s];
+                for (int r = 0; r < 3; ++r) {
+                    v[r] += f * x[r];
+                }
             }
         }
         chunkVirial[static_cast<std::size_t>(c)] = v;

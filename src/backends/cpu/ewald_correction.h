@@ -65,6 +65,50 @@ inline simd::Float16 ewaldH(simd::Float16 w)
     using namespace ewald_detail;
     return horner(kHNum, w) * simd::reciprocal(horner(kHDen, w));
 }
+
+// The same fits as functions of r^2 for one Ewald coefficient beta, with beta folded into the
+// coefficients (c_k beta^(2k), and beta^3 resp. beta into the numerators): the kernel then needs
+// neither w = beta^2 r^2 nor the beta^3/beta factors, one multiply fewer per term and pair.
+class EwaldCorrectionR2 {
+public:
+    explicit EwaldCorrectionR2(double beta)
+    {
+        using namespace ewald_detail;
+        const double beta2 = beta * beta;
+        double power = 1; // beta^(2k)
+        for (int k = 0; k < 7; ++k) {
+            hNum_[k] = static_cast<float>(kHNum[k] * power * beta2 * beta);
+            gNum_[k] = static_cast<float>(kGNum[k] * power * beta);
+            if (k < 6) {
+                hDen_[k] = static_cast<float>(kHDen[k] * power);
+                gDen_[k] = static_cast<float>(kGDen[k] * power);
+            }
+            power *= beta2;
+        }
+    }
+    // beta^3 H(beta^2 r^2): F/r of an Ewald pair is qq (m / r^3 - forceTerm(r^2)).
+    simd::Float16 forceTerm(simd::Float16 r2) const
+    {
+        return ewald_detail::horner(hNum_, r2) * simd::reciprocal(ewald_detail::horner(hDen_, r2));
+    }
+    // beta G(beta^2 r^2): V of an Ewald pair is qq (m / r - energyTerm(r^2)).
+    simd::Float16 energyTerm(simd::Float16 r2) const
+    {
+        return ewald_detail::horner(gNum_, r2) * simd::reciprocal(ewald_detail::horner(gDen_, r2));
+    }
+    float forceTermScalar(float r2) const
+    {
+        return ewald_detail::hornerScalar(hNum_, r2) / ewald_detail::hornerScalar(hDen_, r2);
+    }
+    float energyTermScalar(float r2) const
+    {
+        return ewald_detail::hornerScalar(gNum_, r2) / ewald_detail::hornerScalar(gDen_, r2);
+    }
+
+private:
+    float hNum_[7], hDen_[6], gNum_[7], gDen_[6];
+};
+
 inline float ewaldGScalar(float w)
 {
     using namespace ewald_detail;
