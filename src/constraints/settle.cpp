@@ -1,8 +1,11 @@
 #include "proteinmd/constraints/settle.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
+
+#include "core/inline_minimum_image.h"
 
 namespace proteinmd {
 
@@ -60,31 +63,72 @@ Settle::Settle(std::span<const SettleGroup> groups, std::span<const double> mass
                                          namer_(g.atoms[0]), g.dOH, g.dHH));
         }
         const double total = w.massO + 2 * w.massH;
+        w.totalMass = total;
         const double height = std::sqrt(g.dOH * g.dOH - 0.25 * g.dHH * g.dHH); // O to the H-H midpoint
         w.rc = 0.5 * g.dHH;
         w.ra = 2 * w.massH * height / total;
         w.rb = height - w.ra;
         waters_.push_back(w);
     }
+    blockVirials_.resize(static_cast<std::size_t>(numBlocks()));
+    blockErrors_.resize(static_cast<std::size_t>(numBlocks()));
 }
 
 void Settle::constrainPositions(std::span<const Vec3> reference, std::span<Vec3> positions, const Box& box, double dt,
                                 std::span<Vec3> velocities, Matrix3* virial) const
 {
+    const int blockCount = numBlocks();
+    if (blockCount == 0) {
+        return;
+    }
     const double invDt = dt > 0 ? 1.0 / dt : 0.0;
-    Matrix3 sum{}; // sum_i m_i r0_i (x) displacement_i
-    for (const Water& w : waters_) {
+    const detail::InlineMinimumImage image(box);
+    const bool wantVirial = virial != nullptr && dt > 0;
+    // Blocks of kBlockWaters waters, whatever the thread count: each block sums its own virial and
+    // the block sums are added in block order, so 1 and N threads give bit-identical results.
+    // Errors cannot leave an OpenMP region; each block keeps its first one and they are rethrown in
+    // block order.
+#pragma omp parallel for schedule(static) if (blockCount > 1)
+    for (int block = 0; block < blockCount; ++block) {
+        const auto b = static_cast<std::size_t>(block);
+        blockErrors_[b] = nullptr;
+        try {
+            blockVirials_[b] = constrainBlock(block, reference, positions, image, invDt, velocities, wantVirial);
+        } catch (...) {
+            blockErrors_[b] = std::current_exception();
+        }
+    }
+    for (const std::exception_ptr& e : blockErrors_) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    }
+    if (wantVirial) {
+        Matrix3 sum{}; // sum_i m_i r0_i (x) displacement_i
+        for (const Matrix3& partial : blockVirials_) { sum += partial; }
+        *virial += sum * (-0.5 * invDt * invDt);
+    }
+}
+
+Matrix3 Settle::constrainBlock(int block, std::span<const Vec3> reference, std::span<Vec3> positions,
+                               const detail::InlineMinimumImage& image, double invDt, std::span<Vec3> velocities,
+                               bool wantVirial) const
+{
+    Matrix3 sum{};
+    const std::size_t first = static_cast<std::size_t>(block) * kBlockWaters;
+    const std::size_t last = std::min(waters_.size(), first + kBlockWaters);
+    for (std::size_t index = first; index < last; ++index) {
+        const Water& w = waters_[index];
         const auto [o, h1, h2] = w.atoms;
         const std::size_t io = static_cast<std::size_t>(o), i1 = static_cast<std::size_t>(h1),
                           i2 = static_cast<std::size_t>(h2);
         // Old bond vectors (O at the origin) and new positions, all unwrapped around the new oxygen.
-        const Vec3 b0 = box.minimumImage(reference[i1] - reference[io]);
-        const Vec3 c0 = box.minimumImage(reference[i2] - reference[io]);
+        const Vec3 b0 = image(reference[i1] - reference[io]);
+        const Vec3 c0 = image(reference[i2] - reference[io]);
         const Vec3 origin = positions[io];
-        const Vec3 newB = box.minimumImage(positions[i1] - origin);
-        const Vec3 newC = box.minimumImage(positions[i2] - origin);
-        const double total = w.massO + 2 * w.massH;
-        const Vec3 com = (w.massH * newB + w.massH * newC) / total; // relative to the new oxygen
+        const Vec3 newB = image(positions[i1] - origin);
+        const Vec3 newC = image(positions[i2] - origin);
+        const Vec3 com = (w.massH * newB + w.massH * newC) / w.totalMass; // relative to the new oxygen
         const Vec3 a1 = -com, b1 = newB - com, c1 = newC - com;
 
         // Frame: z normal to the old plane, x perpendicular to z and to the new O (so a1 is in y-z).
@@ -145,14 +189,12 @@ void Settle::constrainPositions(std::span<const Vec3> reference, std::span<Vec3>
             velocities[i1] += dB * invDt;
             velocities[i2] += dC * invDt;
         }
-        if (virial != nullptr) {
+        if (wantVirial) {
             // The oxygen is the origin of the old positions: its term vanishes.
             sum += outer(b0, w.massH * dB) + outer(c0, w.massH * dC);
         }
     }
-    if (virial != nullptr && dt > 0) {
-        *virial += sum * (-0.5 * invDt * invDt);
-    }
+    return sum;
 }
 
 void Settle::constrainVelocities(std::span<const Vec3> positions, std::span<Vec3> velocities, const Box& box,
