@@ -51,6 +51,8 @@ private:
     Matrix3 constrainBlock(int block, std::span<const Vec3> reference, std::span<Vec3> positions,
                            const detail::InlineMinimumImage& image, double invDt, std::span<Vec3> velocities,
                            bool wantVirial) const;
+    // The ConstraintError for a water whose lane reported `problems` (detail::kSettle* flags).
+    [[noreturn]] void throwSettleError(const Water& w, int problems, double sinPhi, double sinPsi) const;
 
     std::vector<Water> waters_;
     AtomNamer namer_;
