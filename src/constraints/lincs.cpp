@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "constraints/constraint_checks.h"
+#include "core/inline_minimum_image.h"
 
 namespace proteinmd {
 
@@ -27,7 +28,9 @@ Lincs::Lincs(std::span<const DistanceConstraint> constraints, std::span<const do
         scale_.push_back(1.0 / std::sqrt(inverseMasses_[static_cast<std::size_t>(c.atoms[0])] +
                                           inverseMasses_[static_cast<std::size_t>(c.atoms[1])]));
     }
-    couplings_.resize(constraints_.size());
+    // Couplings in compressed rows: constraint k's neighbours are couplingOther_[couplingStart_[k] ..
+    // couplingStart_[k + 1]).
+    std::vector<std::vector<Coupling>> couplings(constraints_.size());
     auto sign = [&](std::size_t k, int atom) { return constraints_[k].atoms[0] == atom ? 1.0 : -1.0; };
     for (std::size_t a = 0; a < byAtom.size(); ++a) {
         for (int k : byAtom[a]) {
@@ -38,36 +41,65 @@ Lincs::Lincs(std::span<const DistanceConstraint> constraints, std::span<const do
                 const auto uk = static_cast<std::size_t>(k), ul = static_cast<std::size_t>(l);
                 const double factor = -scale_[uk] * scale_[ul] * inverseMasses_[a] * sign(uk, static_cast<int>(a)) *
                                       sign(ul, static_cast<int>(a));
-                couplings_[uk].push_back(Coupling{l, factor});
+                couplings[uk].push_back(Coupling{l, factor});
             }
+        }
+    }
+    couplingStart_.push_back(0);
+    for (const std::vector<Coupling>& row : couplings) {
+        for (const Coupling& c : row) {
+            couplingOther_.push_back(c.other);
+            couplingFactor_.push_back(c.factor);
+        }
+        couplingStart_.push_back(static_cast<int>(couplingOther_.size()));
+    }
+    const std::size_t n = constraints_.size();
+    directions_.resize(n);
+    rhs_.resize(n);
+    solution_.resize(n);
+    next_.resize(n);
+    total_.resize(n);
+    couplingMatrix_.resize(couplingOther_.size());
+}
+
+void Lincs::fillCouplingMatrix() const
+{
+    // A_kl = factor_kl (u_k . u_l), once per call: the expansion reuses it order x (1 + iterations) times.
+    const std::size_t n = constraints_.size();
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto begin = static_cast<std::size_t>(couplingStart_[k]);
+        const auto end = static_cast<std::size_t>(couplingStart_[k + 1]);
+        for (std::size_t c = begin; c < end; ++c) {
+            const auto l = static_cast<std::size_t>(couplingOther_[c]);
+            couplingMatrix_[c] = couplingFactor_[c] * dot(directions_[k], directions_[l]);
         }
     }
 }
 
-void Lincs::expand(std::span<const Vec3> directions, std::vector<double>& rhs, std::vector<double>& solution) const
+void Lincs::expand() const
 {
     const std::size_t n = constraints_.size();
-    solution = rhs;
-    std::vector<double> next(n);
+    solution_ = rhs_;
     for (int p = 0; p < order_; ++p) {
         for (std::size_t k = 0; k < n; ++k) {
+            const auto begin = static_cast<std::size_t>(couplingStart_[k]);
+            const auto end = static_cast<std::size_t>(couplingStart_[k + 1]);
             double sum = 0;
-            for (const Coupling& c : couplings_[k]) {
-                const auto l = static_cast<std::size_t>(c.other);
-                sum += c.factor * dot(directions[k], directions[l]) * rhs[l];
+            for (std::size_t c = begin; c < end; ++c) {
+                sum += couplingMatrix_[c] * rhs_[static_cast<std::size_t>(couplingOther_[c])];
             }
-            next[k] = sum;
+            next_[k] = sum;
         }
-        rhs.swap(next);
-        for (std::size_t k = 0; k < n; ++k) { solution[k] += rhs[k]; }
+        rhs_.swap(next_);
+        for (std::size_t k = 0; k < n; ++k) { solution_[k] += rhs_[k]; }
     }
 }
 
-void Lincs::apply(std::span<const Vec3> directions, const std::vector<double>& solution, std::span<Vec3> target) const
+void Lincs::apply(const std::vector<double>& solution, double factor, std::span<Vec3> target) const
 {
     for (std::size_t k = 0; k < constraints_.size(); ++k) {
         const auto [i, j] = constraints_[k].atoms;
-        const Vec3 step = directions[k] * (scale_[k] * solution[k]);
+        const Vec3 step = directions_[k] * (scale_[k] * solution[k] * factor);
         target[static_cast<std::size_t>(i)] -= step * inverseMasses_[static_cast<std::size_t>(i)];
         target[static_cast<std::size_t>(j)] += step * inverseMasses_[static_cast<std::size_t>(j)];
     }
@@ -80,22 +112,18 @@ void Lincs::constrainPositions(std::span<const Vec3> reference, std::span<Vec3> 
     if (n == 0) {
         return;
     }
-    std::vector<Vec3> directions(n);
-    std::vector<double> rhs(n), solution(n), total(n, 0.0);
+    const detail::InlineMinimumImage image(box);
     for (std::size_t k = 0; k < n; ++k) {
         const auto [i, j] = constraints_[k].atoms;
-        const Vec3 r0 = box.minimumImage(reference[static_cast<std::size_t>(i)] - reference[static_cast<std::size_t>(j)]);
-        directions[k] = r0 / norm(r0);
-        const Vec3 r = box.minimumImage(positions[static_cast<std::size_t>(i)] - positions[static_cast<std::size_t>(j)]);
-        rhs[k] = scale_[k] * (dot(directions[k], r) - constraints_[k].length);
+        const Vec3 r0 = image(reference[static_cast<std::size_t>(i)] - reference[static_cast<std::size_t>(j)]);
+        directions_[k] = r0 / norm(r0);
+        const Vec3 r = image(positions[static_cast<std::size_t>(i)] - positions[static_cast<std::size_t>(j)]);
+        rhs_[k] = scale_[k] * (dot(directions_[k], r) - constraints_[k].length);
     }
-    std::vector<Vec3> start;
-    if (!velocities.empty()) {
-        start.assign(positions.begin(), positions.end());
-    }
-    expand(directions, rhs, solution);
-    apply(directions, solution, positions);
-    for (std::size_t k = 0; k < n; ++k) { total[k] += solution[k]; }
+    fillCouplingMatrix();
+    expand();
+    apply(solution_, 1.0, positions);
+    total_ = solution_;
 
     // Correct for rotational lengthening: aim the projection at p = sqrt(2 d^2 - l^2), so that the
     // length becomes d again.
@@ -103,29 +131,31 @@ void Lincs::constrainPositions(std::span<const Vec3> reference, std::span<Vec3> 
         for (std::size_t k = 0; k < n; ++k) {
             const auto [i, j] = constraints_[k].atoms;
             const double d = constraints_[k].length;
-            const Vec3 r = box.minimumImage(positions[static_cast<std::size_t>(i)] - positions[static_cast<std::size_t>(j)]);
+            const Vec3 r = image(positions[static_cast<std::size_t>(i)] - positions[static_cast<std::size_t>(j)]);
             const double p2 = 2 * d * d - norm2(r);
             if (!(p2 > 0)) {
                 throw ConstraintError(fmt::format("LINCS: constraint {} - {} (length {} nm) rotated too far in one "
                                                   "step (length now {} nm)",
                                                   namer_(i), namer_(j), d, norm(r)));
             }
-            rhs[k] = scale_[k] * (d - std::sqrt(p2));
+            rhs_[k] = scale_[k] * (d - std::sqrt(p2));
         }
-        expand(directions, rhs, solution);
-        apply(directions, solution, positions);
-        for (std::size_t k = 0; k < n; ++k) { total[k] += solution[k]; }
+        expand();
+        apply(solution_, 1.0, positions);
+        for (std::size_t k = 0; k < n; ++k) { total_[k] += solution_[k]; }
     }
 
     if (!velocities.empty() && dt > 0) {
-        for (std::size_t a = 0; a < positions.size(); ++a) { velocities[a] += (positions[a] - start[a]) / dt; }
+        // Every correction moved the atoms along the fixed directions u_k, so the whole displacement
+        // of atom i is -invm_i sum_k S_k total_k u_k: only constrained atoms get a velocity change.
+        apply(total_, 1.0 / dt, velocities);
     }
     if (virial != nullptr && dt > 0) {
         // Atom i moved by -invm_i S_k total_k u_k: a pair force -S_k total_k u_k / dt^2 on i, and
         // -1/2 r_ij (x) f_i with r_ij taken as d_k u_k (GROMACS uses the constraint length).
         Matrix3 sum{};
         for (std::size_t k = 0; k < n; ++k) {
-            sum += outer(directions[k], directions[k]) * (constraints_[k].length * scale_[k] * total[k]);
+            sum += outer(directions_[k], directions_[k]) * (constraints_[k].length * scale_[k] * total_[k]);
         }
         *virial += sum * (0.5 / (dt * dt));
     }
@@ -138,21 +168,21 @@ void Lincs::constrainVelocities(std::span<const Vec3> positions, std::span<Vec3>
     if (n == 0) {
         return;
     }
-    std::vector<Vec3> directions(n);
-    std::vector<double> rhs(n), solution(n);
+    const detail::InlineMinimumImage image(box);
     for (std::size_t k = 0; k < n; ++k) {
         const auto [i, j] = constraints_[k].atoms;
         const auto ui = static_cast<std::size_t>(i), uj = static_cast<std::size_t>(j);
-        const Vec3 r = box.minimumImage(positions[ui] - positions[uj]);
-        directions[k] = r / norm(r);
-        rhs[k] = scale_[k] * dot(directions[k], velocities[ui] - velocities[uj]);
+        const Vec3 r = image(positions[ui] - positions[uj]);
+        directions_[k] = r / norm(r);
+        rhs_[k] = scale_[k] * dot(directions_[k], velocities[ui] - velocities[uj]);
     }
-    expand(directions, rhs, solution);
-    apply(directions, solution, velocities);
+    fillCouplingMatrix();
+    expand();
+    apply(solution_, 1.0, velocities);
     if (virial != nullptr && kickTime > 0) {
         Matrix3 sum{};
         for (std::size_t k = 0; k < n; ++k) {
-            sum += outer(directions[k], directions[k]) * (constraints_[k].length * scale_[k] * solution[k]);
+            sum += outer(directions_[k], directions_[k]) * (constraints_[k].length * scale_[k] * solution_[k]);
         }
         *virial += sum * (0.5 / kickTime);
     }

@@ -1,15 +1,16 @@
 #include "proteinmd/constraints/settle.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
+#include "constraints/settle_lane.h"
+#include "core/inline_minimum_image.h"
+
 namespace proteinmd {
 
 namespace {
-
-// Unit vector; the caller guarantees a non-zero input.
-Vec3 unit(const Vec3& v) { return v / norm(v); }
 
 // Solves the 3x3 system a g = b by Cramer's rule (the matrices here are small and well conditioned:
 // the Gram matrix of a water's three bond vectors).
@@ -60,99 +61,155 @@ Settle::Settle(std::span<const SettleGroup> groups, std::span<const double> mass
                                          namer_(g.atoms[0]), g.dOH, g.dHH));
         }
         const double total = w.massO + 2 * w.massH;
+        w.totalMass = total;
         const double height = std::sqrt(g.dOH * g.dOH - 0.25 * g.dHH * g.dHH); // O to the H-H midpoint
         w.rc = 0.5 * g.dHH;
         w.ra = 2 * w.massH * height / total;
         w.rb = height - w.ra;
         waters_.push_back(w);
     }
+    blockVirials_.resize(static_cast<std::size_t>(numBlocks()));
+    blockErrors_.resize(static_cast<std::size_t>(numBlocks()));
 }
 
 void Settle::constrainPositions(std::span<const Vec3> reference, std::span<Vec3> positions, const Box& box, double dt,
                                 std::span<Vec3> velocities, Matrix3* virial) const
 {
+    const int blockCount = numBlocks();
+    if (blockCount == 0) {
+        return;
+    }
     const double invDt = dt > 0 ? 1.0 / dt : 0.0;
-    Matrix3 sum{}; // sum_i m_i r0_i (x) displacement_i
-    for (const Water& w : waters_) {
-        const auto [o, h1, h2] = w.atoms;
-        const std::size_t io = static_cast<std::size_t>(o), i1 = static_cast<std::size_t>(h1),
-                          i2 = static_cast<std::size_t>(h2);
-        // Old bond vectors (O at the origin) and new positions, all unwrapped around the new oxygen.
-        const Vec3 b0 = box.minimumImage(reference[i1] - reference[io]);
-        const Vec3 c0 = box.minimumImage(reference[i2] - reference[io]);
-        const Vec3 origin = positions[io];
-        const Vec3 newB = box.minimumImage(positions[i1] - origin);
-        const Vec3 newC = box.minimumImage(positions[i2] - origin);
-        const double total = w.massO + 2 * w.massH;
-        const Vec3 com = (w.massH * newB + w.massH * newC) / total; // relative to the new oxygen
-        const Vec3 a1 = -com, b1 = newB - com, c1 = newC - com;
-
-        // Frame: z normal to the old plane, x perpendicular to z and to the new O (so a1 is in y-z).
-        const Vec3 normal = cross(b0, c0);
-        const Vec3 xAxis0 = cross(a1, normal);
-        if (norm2(normal) == 0 || norm2(xAxis0) == 0) {
-            throw ConstraintError(fmt::format("SETTLE: water {} - {} - {} is degenerate (collinear atoms)",
-                                              namer_(o), namer_(h1), namer_(h2)));
-        }
-        const Vec3 ez = unit(normal), ex = unit(xAxis0), ey = cross(ez, ex);
-        auto local = [&](const Vec3& v) { return Vec3{dot(ex, v), dot(ey, v), dot(ez, v)}; };
-        const Vec3 b0d = local(b0), c0d = local(c0);
-        const Vec3 a1d = local(a1), b1d = local(b1), c1d = local(c1);
-
-        const double sinPhi = a1d.z / w.ra;
-        const double cos2Phi = 1 - sinPhi * sinPhi;
-        const double sinPsi = cos2Phi > 0 ? (b1d.z - c1d.z) / (2 * w.rc * std::sqrt(cos2Phi)) : 2.0;
-        if (!(cos2Phi > 0) || !(std::abs(sinPsi) < 1)) {
-            throw ConstraintError(fmt::format("SETTLE cannot rebuild water {} - {} - {}: it moved or rotated too far "
-                                              "in one step (sin phi = {:.3g}, sin psi = {:.3g})",
-                                              namer_(o), namer_(h1), namer_(h2), sinPhi, sinPsi));
-        }
-        const double cosPhi = std::sqrt(cos2Phi);
-        const double cosPsi = std::sqrt(1 - sinPsi * sinPsi);
-
-        // Canonical triangle after the phi and psi rotations (x, y parts; z parts equal a1d/b1d/c1d).
-        const double ya2 = w.ra * cosPhi;
-        const double xb2 = -w.rc * cosPsi;
-        const double yb2 = -w.rb * cosPhi - w.rc * sinPsi * sinPhi;
-        const double yc2 = -w.rb * cosPhi + w.rc * sinPsi * sinPhi;
-
-        // In-plane rotation theta: zero torque of the constraint forces about the normal,
-        // alpha sin(theta) + beta cos(theta) = gamma.
-        const double alpha = xb2 * (b0d.x - c0d.x) + b0d.y * yb2 + c0d.y * yc2;
-        const double beta = xb2 * (c0d.y - b0d.y) + b0d.x * yb2 + c0d.x * yc2;
-        const double gamma = b0d.x * b1d.y - b1d.x * b0d.y + c0d.x * c1d.y - c1d.x * c0d.y;
-        const double ab2 = alpha * alpha + beta * beta;
-        const double disc = ab2 - gamma * gamma;
-        if (!(disc >= 0)) {
-            throw ConstraintError(fmt::format("SETTLE cannot rebuild water {} - {} - {}: no in-plane rotation "
-                                              "satisfies the constraints (displacement too large)",
-                                              namer_(o), namer_(h1), namer_(h2)));
-        }
-        const double sinTheta = (alpha * gamma - beta * std::sqrt(disc)) / ab2;
-        const double cosTheta = std::sqrt(1 - sinTheta * sinTheta);
-
-        const Vec3 a3d{-ya2 * sinTheta, ya2 * cosTheta, a1d.z};
-        const Vec3 b3d{xb2 * cosTheta - yb2 * sinTheta, xb2 * sinTheta + yb2 * cosTheta, b1d.z};
-        const Vec3 c3d{-xb2 * cosTheta - yc2 * sinTheta, -xb2 * sinTheta + yc2 * cosTheta, c1d.z};
-        auto global = [&](const Vec3& v) { return v.x * ex + v.y * ey + v.z * ez; };
-
-        const Vec3 dO = global(a3d) - a1, dB = global(b3d) - b1, dC = global(c3d) - c1;
-        positions[io] += dO;
-        positions[i1] += dB;
-        positions[i2] += dC;
-        if (!velocities.empty()) {
-            velocities[io] += dO * invDt;
-            velocities[i1] += dB * invDt;
-            velocities[i2] += dC * invDt;
-        }
-        if (virial != nullptr) {
-            // The oxygen is the origin of the old positions: its term vanishes.
-            sum += outer(b0, w.massH * dB) + outer(c0, w.massH * dC);
+    const detail::InlineMinimumImage image(box);
+    const bool wantVirial = virial != nullptr && dt > 0;
+    // Blocks of kBlockWaters waters, whatever the thread count: each block sums its own virial and
+    // the block sums are added in block order, so 1 and N threads give bit-identical results.
+    // Errors cannot leave an OpenMP region; each block keeps its first one and they are rethrown in
+    // block order.
+#pragma omp parallel for schedule(static) if (blockCount > 1)
+    for (int block = 0; block < blockCount; ++block) {
+        const auto b = static_cast<std::size_t>(block);
+        blockErrors_[b] = nullptr;
+        try {
+            blockVirials_[b] = constrainBlock(block, reference, positions, image, invDt, velocities, wantVirial);
+        } catch (...) {
+            blockErrors_[b] = std::current_exception();
         }
     }
-    if (virial != nullptr && dt > 0) {
+    for (const std::exception_ptr& e : blockErrors_) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    }
+    if (wantVirial) {
+        Matrix3 sum{}; // sum_i m_i r0_i (x) displacement_i
+        for (const Matrix3& partial : blockVirials_) { sum += partial; }
         *virial += sum * (-0.5 * invDt * invDt);
     }
+}
+
+Matrix3 Settle::constrainBlock(int block, std::span<const Vec3> reference, std::span<Vec3> positions,
+                               const detail::InlineMinimumImage& image, double invDt, std::span<Vec3> velocities,
+                               bool wantVirial) const
+{
+    // Batches of kLanes waters in structure-of-arrays form, so that the lane loop vectorises.
+    constexpr int kLanes = 8;
+    Matrix3 sum{};
+    const std::size_t first = static_cast<std::size_t>(block) * kBlockWaters;
+    const std::size_t last = std::min(waters_.size(), first + kBlockWaters);
+    for (std::size_t start = first; start < last; start += kLanes) {
+        const int lanes = static_cast<int>(std::min<std::size_t>(kLanes, last - start));
+        double in[12][kLanes]; // b0, c0, newB, newC (x, y, z each; minimum image)
+        double massH[kLanes], totalMass[kLanes], ra[kLanes], rb[kLanes], rc[kLanes];
+        for (int l = 0; l < kLanes; ++l) {
+            // Missing lanes of the last batch repeat its first water; their results are not used.
+            const Water& w = waters_[start + static_cast<std::size_t>(l < lanes ? l : 0)];
+            const auto [o, h1, h2] = w.atoms;
+            const std::size_t io = static_cast<std::size_t>(o), i1 = static_cast<std::size_t>(h1),
+                              i2 = static_cast<std::size_t>(h2);
+            // Old bond vectors (O at the origin) and new positions, unwrapped around the new oxygen.
+            const Vec3 vectors[4] = {image(reference[i1] - reference[io]), image(reference[i2] - reference[io]),
+                                     image(positions[i1] - positions[io]), image(positions[i2] - positions[io])};
+            for (int v = 0; v < 4; ++v) {
+                in[3 * v][l] = vectors[v].x;
+                in[3 * v + 1][l] = vectors[v].y;
+                in[3 * v + 2][l] = vectors[v].z;
+            }
+            massH[l] = w.massH;
+            totalMass[l] = w.totalMass;
+            ra[l] = w.ra;
+            rb[l] = w.rb;
+            rc[l] = w.rc;
+        }
+        double out[9][kLanes];
+        double sinPhi[kLanes], sinPsi[kLanes], problems[kLanes];
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+            const detail::SettleLaneResult r =
+                detail::settleLane(Vec3{in[0][l], in[1][l], in[2][l]}, Vec3{in[3][l], in[4][l], in[5][l]},
+                                   Vec3{in[6][l], in[7][l], in[8][l]}, Vec3{in[9][l], in[10][l], in[11][l]},
+                                   detail::SettleLaneParameters{massH[l], totalMass[l], ra[l], rb[l], rc[l]});
+            out[0][l] = r.dO.x;
+            out[1][l] = r.dO.y;
+            out[2][l] = r.dO.z;
+            out[3][l] = r.dH1.x;
+            out[4][l] = r.dH1.y;
+            out[5][l] = r.dH1.z;
+            out[6][l] = r.dH2.x;
+            out[7][l] = r.dH2.y;
+            out[8][l] = r.dH2.z;
+            sinPhi[l] = r.sinPhi;
+            sinPsi[l] = r.sinPsi;
+            problems[l] = r.problems;
+        }
+        for (int l = 0; l < lanes; ++l) {
+            if (problems[l] != 0) {
+                throwSettleError(waters_[start + static_cast<std::size_t>(l)], static_cast<int>(problems[l]), sinPhi[l],
+                                 sinPsi[l]);
+            }
+        }
+        for (int l = 0; l < lanes; ++l) {
+            const Water& w = waters_[start + static_cast<std::size_t>(l)];
+            const Vec3 dO{out[0][l], out[1][l], out[2][l]};
+            const Vec3 dB{out[3][l], out[4][l], out[5][l]};
+            const Vec3 dC{out[6][l], out[7][l], out[8][l]};
+            const auto [o, h1, h2] = w.atoms;
+            const std::size_t io = static_cast<std::size_t>(o), i1 = static_cast<std::size_t>(h1),
+                              i2 = static_cast<std::size_t>(h2);
+            positions[io] += dO;
+            positions[i1] += dB;
+            positions[i2] += dC;
+            if (!velocities.empty()) {
+                velocities[io] += dO * invDt;
+                velocities[i1] += dB * invDt;
+                velocities[i2] += dC * invDt;
+            }
+            if (wantVirial) {
+                // The oxygen is the origin of the old positions: its term vanishes.
+                const Vec3 b0{in[0][l], in[1][l], in[2][l]};
+                const Vec3 c0{in[3][l], in[4][l], in[5][l]};
+                sum += outer(b0, w.massH * dB) + outer(c0, w.massH * dC);
+            }
+        }
+    }
+    return sum;
+}
+
+void Settle::throwSettleError(const Water& w, int problems, double sinPhi, double sinPsi) const
+{
+    const auto [o, h1, h2] = w.atoms;
+    if (problems & static_cast<int>(detail::kSettleDegenerate)) {
+        throw ConstraintError(fmt::format("SETTLE: water {} - {} - {} is degenerate (collinear atoms)", namer_(o),
+                                          namer_(h1), namer_(h2)));
+    }
+    if (problems & static_cast<int>(detail::kSettlePhiOutOfRange + detail::kSettlePsiOutOfRange)) {
+        throw ConstraintError(fmt::format("SETTLE cannot rebuild water {} - {} - {}: it moved or rotated too far "
+                                          "in one step (sin phi = {:.3g}, sin psi = {:.3g})",
+                                          namer_(o), namer_(h1), namer_(h2), sinPhi, sinPsi));
+    }
+    throw ConstraintError(fmt::format("SETTLE cannot rebuild water {} - {} - {}: no in-plane rotation satisfies the "
+                                      "constraints (displacement too large)",
+                                      namer_(o), namer_(h1), namer_(h2)));
 }
 
 void Settle::constrainVelocities(std::span<const Vec3> positions, std::span<Vec3> velocities, const Box& box,

@@ -34,4 +34,14 @@ void addBondedForcesReference(const BondedTerms& terms, double epsilonR, std::sp
 void addBondedForcesReference(const BondedTerms& terms, std::span<const CmapTable> cmapTables, double epsilonR,
                               std::span<const Vec3> positions, const Box& box, ForceOutput& out);
 
+// The index checks of addBondedForcesReference on their own: SetupError, naming the table and
+// entry, for an atom index outside [0, numAtoms) or a CMAP grid index outside cmapTables.
+void checkBondedIndices(const BondedTerms& terms, std::span<const CmapTable> cmapTables, std::size_t numAtoms);
+
+// addBondedForcesReference without the per-call checks, for a caller that evaluates the same terms
+// every step and ran checkBondedIndices on them once (and sized out.forces and checked epsilonR).
+// Same results, bit for bit.
+void addBondedForcesPrechecked(const BondedTerms& terms, std::span<const CmapTable> cmapTables, double epsilonR,
+                               std::span<const Vec3> positions, const Box& box, ForceOutput& out);
+
 } // namespace proteinmd

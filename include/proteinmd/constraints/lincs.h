@@ -35,18 +35,29 @@ private:
         int other = 0;      // the constraint sharing an atom
         double factor = 0;  // -S_k S_l invm_a s_ka s_la (multiplies the cosine of the two directions)
     };
-    // Solves (I - A) x = rhs by the truncated series x = sum_p A^p rhs, with A_kl = factor * (u_k . u_l).
-    void expand(std::span<const Vec3> directions, std::vector<double>& rhs, std::vector<double>& solution) const;
-    // Moves atoms by -invm S_k sol_k u_k (first atom) / +invm S_k sol_k u_k (second atom).
-    void apply(std::span<const Vec3> directions, const std::vector<double>& solution, std::span<Vec3> target) const;
+    // couplingMatrix_ = A_kl = factor * (u_k . u_l) for the current directions_.
+    void fillCouplingMatrix() const;
+    // Solves (I - A) x = rhs_ into solution_ by the truncated series x = sum_p A^p rhs (rhs_ is
+    // overwritten).
+    void expand() const;
+    // Moves atoms by -f invm S_k sol_k u_k (first atom) / +f invm S_k sol_k u_k (second atom).
+    void apply(const std::vector<double>& solution, double factor, std::span<Vec3> target) const;
 
     std::vector<DistanceConstraint> constraints_;
     std::vector<double> inverseMasses_; // per atom
     std::vector<double> scale_;         // S_k = 1 / sqrt(invm_i + invm_j)
-    std::vector<std::vector<Coupling>> couplings_;
+    // Couplings as compressed rows: those of constraint k are [couplingStart_[k], couplingStart_[k+1]).
+    std::vector<int> couplingStart_;
+    std::vector<int> couplingOther_;
+    std::vector<double> couplingFactor_;
     int order_ = 4;
     int iterations_ = 1;
     AtomNamer namer_;
+    // Work arrays of one call, sized once in the constructor so that a step allocates nothing. A
+    // Lincs is therefore used by one thread at a time.
+    mutable std::vector<Vec3> directions_;
+    mutable std::vector<double> rhs_, solution_, next_, total_;
+    mutable std::vector<double> couplingMatrix_;
 };
 
 } // namespace proteinmd

@@ -115,6 +115,8 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         buffer_ = std::max(buffer_, cpuOptions.minBuffer);
     }
     pruneBuffer_ = cpuOptions.pruneBuffer >= 0 && cpuOptions.pruneBuffer < buffer_ ? cpuOptions.pruneBuffer : -1;
+    // Once here instead of in every step's chunk loops (which then use the unchecked evaluation).
+    checkBondedIndices(system_.bonded, cmapTables_, static_cast<std::size_t>(system_.numAtoms()));
     for (int c = 0; c < kBondedChunks; ++c) {
         BondedChunk chunk;
         chunk.firstAtom = system_.numAtoms();
@@ -122,11 +124,14 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         if (chunk.lastAtom < chunk.firstAtom) {
             continue; // no terms: dropping it keeps the summation order of the others
         }
-        // Out-of-range indices are reported by the reference loops; the buffers only cover real atoms.
+        // Indices were checked above; the clamp only guards the buffer range.
         chunk.firstAtom = std::max(chunk.firstAtom, 0);
         chunk.lastAtom = std::min(chunk.lastAtom, system_.numAtoms() - 1);
         chunk.out.reset(system_.numAtoms());
         bondedChunks_.push_back(std::move(chunk));
+    }
+    if (!bondedChunks_.empty() && !(options_.epsilonR > 0)) {
+        throw SetupError(fmt::format("bonded terms: epsilon-r must be positive, found {}", options_.epsilonR));
     }
     nonbonded_ = std::make_unique<CpuNonbonded>(system_, options_, box, buffer_, numThreads_);
 
@@ -292,7 +297,7 @@ void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, F
             }
             chunk.out.energies = EnergyTerms{};
             chunk.out.virial = Matrix3{};
-            addBondedForcesReference(chunk.terms, cmapTables_, options_.epsilonR, positions, box, chunk.out);
+            addBondedForcesPrechecked(chunk.terms, cmapTables_, options_.epsilonR, positions, box, chunk.out);
         } catch (...) {
             errors[static_cast<std::size_t>(c)] = std::current_exception();
         }

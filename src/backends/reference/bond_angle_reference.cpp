@@ -37,7 +37,7 @@ double addHarmonicBonds(std::span<const HarmonicBond> terms, BondedLoopContext& 
     double energy = 0;
     for (const HarmonicBond& t : terms) {
         const auto [i, j] = t.atoms;
-        const Vec3 rij = c.box.minimumImage(positionOf(c, i) - positionOf(c, j));
+        const Vec3 rij = c.image(positionOf(c, i) - positionOf(c, j));
         const double r = norm(rij);
         const EnergyDerivative ed = harmonicEnergy(r, t.b0, t.kb);
         energy += ed.energy;
@@ -53,7 +53,7 @@ double addG96Bonds(std::span<const G96Bond> terms, BondedLoopContext& c)
     double energy = 0;
     for (const G96Bond& t : terms) {
         const auto [i, j] = t.atoms;
-        const Vec3 rij = c.box.minimumImage(positionOf(c, i) - positionOf(c, j));
+        const Vec3 rij = c.image(positionOf(c, i) - positionOf(c, j));
         const EnergyDerivative ed = g96BondEnergy(norm2(rij), t.b0, t.kb);
         energy += ed.energy;
         // d(r^2)/d x_i = 2 rij.
@@ -67,7 +67,7 @@ double addHarmonicAngles(std::span<const HarmonicAngle> terms, BondedLoopContext
     double energy = 0;
     for (const HarmonicAngle& t : terms) {
         const auto [i, j, k] = t.atoms;
-        const AngleGeometry g = angleGeometry(c.box, positionOf(c, i), positionOf(c, j), positionOf(c, k));
+        const AngleGeometry g = angleGeometry(c.image, positionOf(c, i), positionOf(c, j), positionOf(c, k));
         const EnergyDerivative ed = harmonicAngleEnergy(g.theta, t.theta0, t.k);
         energy += ed.energy;
         Vec3 fi;
@@ -84,7 +84,7 @@ double addG96Angles(std::span<const G96Angle> terms, BondedLoopContext& c)
     double energy = 0;
     for (const G96Angle& t : terms) {
         const auto [i, j, k] = t.atoms;
-        const AngleGeometry g = angleGeometry(c.box, positionOf(c, i), positionOf(c, j), positionOf(c, k));
+        const AngleGeometry g = angleGeometry(c.image, positionOf(c, i), positionOf(c, j), positionOf(c, k));
         const EnergyDerivative ed = g96AngleEnergy(g.cosTheta, std::cos(t.theta0), t.k);
         energy += ed.energy;
         Vec3 fi;
@@ -100,7 +100,7 @@ double addUreyBradleyAngles(std::span<const UreyBradleyAngle> terms, BondedLoopC
     double energy = 0;
     for (const UreyBradleyAngle& t : terms) {
         const auto [i, j, k] = t.atoms;
-        const AngleGeometry g = angleGeometry(c.box, positionOf(c, i), positionOf(c, j), positionOf(c, k));
+        const AngleGeometry g = angleGeometry(c.image, positionOf(c, i), positionOf(c, j), positionOf(c, k));
         const EnergyDerivative angle = harmonicAngleEnergy(g.theta, t.theta0, t.kTheta);
         energy += angle.energy;
         Vec3 fi;
@@ -125,7 +125,7 @@ Pair14Energies addPairs14(std::span<const Pair14> terms, double coulombPrefactor
     Pair14Energies energy;
     for (const Pair14& t : terms) {
         const auto [i, j] = t.atoms;
-        const Vec3 rij = c.box.minimumImage(positionOf(c, i) - positionOf(c, j));
+        const Vec3 rij = c.image(positionOf(c, i) - positionOf(c, j));
         const Pair14Energy e = pair14Energy(norm2(rij), t.c6, t.c12, t.qq * coulombPrefactor);
         energy.lj += e.lj;
         energy.coulomb += e.coulomb;
@@ -138,7 +138,7 @@ double addPositionRestraints(std::span<const PositionRestraint> terms, BondedLoo
 {
     double energy = 0;
     for (const PositionRestraint& t : terms) {
-        const Vec3 d = c.box.minimumImage(positionOf(c, t.atom) - t.reference);
+        const Vec3 d = c.image(positionOf(c, t.atom) - t.reference);
         Vec3 f;
         for (int dim = 0; dim < 3; ++dim) {
             const EnergyDerivative ed = harmonicEnergy(d[dim], 0.0, t.k[dim]);

@@ -9,6 +9,7 @@
 
 #include <span>
 
+#include "core/inline_minimum_image.h"
 #include "proteinmd/core/box.h"
 #include "proteinmd/core/vec3.h"
 
@@ -25,11 +26,11 @@ struct AngleGeometry {
     double cosTheta;
 };
 
-inline AngleGeometry angleGeometry(const Box& box, const Vec3& xi, const Vec3& xj, const Vec3& xk)
+inline AngleGeometry angleGeometry(const detail::InlineMinimumImage& image, const Vec3& xi, const Vec3& xj, const Vec3& xk)
 {
     AngleGeometry g;
-    g.rij = box.minimumImage(xi - xj);
-    g.rkj = box.minimumImage(xk - xj);
+    g.rij = image(xi - xj);
+    g.rkj = image(xk - xj);
     g.normal = cross(g.rij, g.rkj);
     // atan2 of |sin| and cos keeps full precision near 0 and 180 degrees, where acos does not.
     const double d = dot(g.rij, g.rkj);
@@ -76,13 +77,13 @@ struct DihedralGeometry {
     double phi;
 };
 
-inline DihedralGeometry dihedralGeometry(const Box& box, const Vec3& xi, const Vec3& xj, const Vec3& xk,
+inline DihedralGeometry dihedralGeometry(const detail::InlineMinimumImage& image, const Vec3& xi, const Vec3& xj, const Vec3& xk,
                                          const Vec3& xl)
 {
     DihedralGeometry g;
-    g.rij = box.minimumImage(xi - xj);
-    g.rkj = box.minimumImage(xk - xj);
-    g.rkl = box.minimumImage(xk - xl);
+    g.rij = image(xi - xj);
+    g.rkj = image(xk - xj);
+    g.rkl = image(xk - xl);
     g.m = cross(g.rij, g.rkj);
     g.n = cross(g.rkj, g.rkl);
     // |m x n| = |rkj| |rij . n|, so this is GROMACS's angle(m, n) with the sign of rij . n.

@@ -5,6 +5,7 @@
 
 #include <span>
 
+#include "core/inline_minimum_image.h"
 #include "proteinmd/core/box.h"
 #include "proteinmd/forces/bonded_terms.h"
 #include "proteinmd/forces/cmap_interpolation.h"
@@ -13,7 +14,7 @@ namespace proteinmd::reference {
 
 struct BondedLoopContext {
     std::span<const Vec3> x;
-    const Box& box;
+    detail::InlineMinimumImage image; // Box::minimumImage, inline for rectangular boxes (same results)
     std::span<Vec3> f;
     Matrix3& virial;
 };

@@ -34,7 +34,9 @@ void checkTable(std::string_view table, const std::vector<Term>& terms, std::siz
     }
 }
 
-void checkIndices(const BondedTerms& t, std::span<const CmapTable> cmapTables, std::size_t numAtoms)
+} // namespace
+
+void checkBondedIndices(const BondedTerms& t, std::span<const CmapTable> cmapTables, std::size_t numAtoms)
 {
     checkTable("harmonicBonds", t.harmonicBonds, numAtoms);
     checkTable("g96Bonds", t.g96Bonds, numAtoms);
@@ -60,8 +62,6 @@ void checkIndices(const BondedTerms& t, std::span<const CmapTable> cmapTables, s
     }
 }
 
-} // namespace
-
 void addBondedForcesReference(const BondedTerms& terms, double epsilonR, std::span<const Vec3> positions,
                               const Box& box, ForceOutput& out)
 {
@@ -81,9 +81,14 @@ void addBondedForcesReference(const BondedTerms& terms, std::span<const CmapTabl
     if (!(epsilonR > 0)) {
         throw SetupError(fmt::format("bonded terms: epsilon-r must be positive, found {}", epsilonR));
     }
-    checkIndices(terms, cmapTables, positions.size());
+    checkBondedIndices(terms, cmapTables, positions.size());
+    addBondedForcesPrechecked(terms, cmapTables, epsilonR, positions, box, out);
+}
 
-    reference::BondedLoopContext c{positions, box, out.forces, out.virial};
+void addBondedForcesPrechecked(const BondedTerms& terms, std::span<const CmapTable> cmapTables, double epsilonR,
+                               std::span<const Vec3> positions, const Box& box, ForceOutput& out)
+{
+    reference::BondedLoopContext c{positions, detail::InlineMinimumImage(box), out.forces, out.virial};
     EnergyTerms& e = out.energies;
     if (!terms.harmonicBonds.empty() || !terms.g96Bonds.empty()) {
         e.add(EnergyTerm::Bond, reference::addHarmonicBonds(terms.harmonicBonds, c) +

@@ -18,7 +18,7 @@ double addDihedralTerms(std::span<const Term> terms, BondedLoopContext& c, Formu
     for (const Term& t : terms) {
         const auto [i, j, k, l] = t.atoms;
         const auto at = [&](int a) { return c.x[static_cast<std::size_t>(a)]; };
-        const DihedralGeometry g = dihedralGeometry(c.box, at(i), at(j), at(k), at(l));
+        const DihedralGeometry g = dihedralGeometry(c.image, at(i), at(j), at(k), at(l));
         const EnergyDerivative ed = formula(t, g.phi);
         energy += ed.energy;
         addDihedralForces(g, ed.derivative, i, j, k, l, c.f, c.virial);
@@ -55,8 +55,8 @@ double addCmapTorsions(std::span<const CmapTorsion> terms, std::span<const CmapT
     for (const CmapTorsion& t : terms) {
         const auto [a0, a1, a2, a3, a4] = t.atoms;
         const auto at = [&](int a) { return c.x[static_cast<std::size_t>(a)]; };
-        const DihedralGeometry phi = dihedralGeometry(c.box, at(a0), at(a1), at(a2), at(a3));
-        const DihedralGeometry psi = dihedralGeometry(c.box, at(a1), at(a2), at(a3), at(a4));
+        const DihedralGeometry phi = dihedralGeometry(c.image, at(a0), at(a1), at(a2), at(a3));
+        const DihedralGeometry psi = dihedralGeometry(c.image, at(a1), at(a2), at(a3), at(a4));
         const CmapEnergy e = cmapEnergy(tables[static_cast<std::size_t>(t.gridIndex)], phi.phi, psi.phi);
         energy += e.energy;
         addDihedralForces(phi, e.dVdPhi, a0, a1, a2, a3, c.f, c.virial);
