@@ -47,14 +47,15 @@ public:
     // Dynamic pruning (GROMACS's rolling prune): keeps the cluster pairs of the built list with an
     // atom pair closer than rPrune at the given slot positions (list frame, as the kernels use
     // them); iEntries()/jEntries() return that shorter list until the next build or prune. Valid
-    // while no atom moves more than (rPrune - cut-off) / 2 from these positions.
+    // while no pair closes in by more than rPrune - cut-off from these positions (largestClosing).
     void prune(std::span<const float> x, std::span<const float> y, std::span<const float> z, double rPrune,
                int numThreads);
     bool isPruned() const { return pruned_; }
     std::size_t numBuiltClusterPairs() const { return jEntries_.size(); }
 
-    // True when any atom moved more than maxDisplacement (nm) since the last build (or none yet).
-    bool needsRebuild(std::span<const Vec3> positions, double maxDisplacement) const;
+    // True when a pair may have closed in by more than `buffer` (nm) since the last build (or none
+    // yet): the two largest atom displacements add up to more than it (see displacement.h).
+    bool needsRebuild(std::span<const Vec3> positions, double buffer) const;
 
     int numClusters() const { return numClusters_; }
     double rlist() const { return rlist_; }
@@ -71,9 +72,13 @@ public:
     const std::array<Vec3, kNumShifts>& shiftVectors() const { return shiftVectors_; }
 
 private:
-    void sortIntoClusters(std::span<const Vec3> positions);
-    void searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
-                     std::vector<JEntry>& jOut) const;
+    void sortIntoClusters(std::span<const Vec3> positions, int numThreads);
+    // Joins the per-chunk pieces (iParts_, the first jCounts_ entries of jParts_) in chunk order.
+    void joinParts(std::vector<IEntry>& iAll, std::vector<JEntry>& jAll, int numThreads);
+    // Searches i-clusters [ciBegin, ciEnd): appends i-entries to iOut and writes j-entries to the
+    // front of jOut (grown as needed); returns how many j-entries it wrote.
+    std::size_t searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
+                            std::vector<JEntry>& jOut) const;
 
     Box box_;
     double rlist_ = 0;
@@ -90,9 +95,21 @@ private:
     std::vector<Vec3> boundsLo_, boundsHi_;  // per cluster bounding box of its real atoms
     std::vector<float> boxLoX_, boxLoY_, boxLoZ_, boxHiX_, boxHiY_, boxHiZ_; // the same in float SoA (+ padding)
     std::vector<int> slotOfAtom_;            // inverse of slotAtoms_
+    struct ZKey {
+        double z;
+        int atom;
+    };
+    // Scratch of sortIntoClusters, kept for its capacity.
+    std::vector<Vec3> wrapped_;
+    std::vector<int> atomColumn_, columnAtomStart_, columnFill_;
+    std::vector<ZKey> sortKeys_;
     std::vector<Vec3> buildPositions_;       // positions passed to the last build
-    std::vector<std::vector<IEntry>> iParts_; // per search chunk, kept for their capacity
+    // Search and prune work in this many chunks whatever the thread count (load balance on a busy
+    // machine, and the same list for any number of threads).
+    static constexpr int kNumChunks = 32;
+    std::vector<std::vector<IEntry>> iParts_; // per chunk, kept for their capacity
     std::vector<std::vector<JEntry>> jParts_;
+    std::array<std::size_t, kNumChunks> jCounts_{}; // entries of each jParts_ in use
     std::vector<IEntry> iEntries_;
     std::vector<JEntry> jEntries_;
     bool pruned_ = false;

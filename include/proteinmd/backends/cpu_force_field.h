@@ -59,9 +59,11 @@ struct CpuForceFieldOptions {
     // when < 0 estimated from `verletBuffer` (tolerance, temperature, nstlist, dt).
     double buffer = -1;
     // Dynamic pruning (GROMACS's two-level list): when 0 <= pruneBuffer < buffer, every new list is
-    // pruned to the cluster pairs within max(rc) + pruneBuffer, and re-pruned by CpuNonbonded when an
-    // atom moved more than pruneBuffer / 2. -1: no pruning.
+    // pruned to the cluster pairs within max(rc) + pruneBuffer, and re-pruned every nstprune steps
+    // and whenever a pair may have closed in by more than pruneBuffer since (the two largest atom
+    // displacements add up to more). -1: no pruning.
     double pruneBuffer = -1;
+    int nstprune = 10; // >= 1
     double minBuffer = 0;                 // nm, lower bound on the estimated buffer
     double verletBufferTolerance = 0.005; // kJ/mol/ps per atom
     double temperature = 300;             // K, for the estimate
@@ -111,6 +113,11 @@ public:
     int numThreads() const { return numThreads_; }
     bool usesFastPath() const;  // false when the non-bonded part fell back to the reference loops
     long long pairListBuilds() const { return pairListBuilds_; }
+    long long pairListPrunes() const { return pairListPrunes_; } // re-prunes included, first prunes too
+    double pruneBuffer() const { return pruneBuffer_; }            // -1: no pruning
+    // Cluster pairs the kernel went through, summed over compute()/recompute() calls (its work).
+    long long clusterPairsComputed() const { return clusterPairsComputed_; }
+    int nstprune() const { return nstprune_; }
     long long steps() const { return step_; }
 
     // Wall time per part (pair_search, nonbonded, bonded, pme) accumulated over compute() calls.
@@ -135,6 +142,7 @@ private:
     int nstlist_ = 10;
     double buffer_ = 0;
     double pruneBuffer_ = -1;
+    int nstprune_ = 10;
     std::vector<CmapTable> cmapTables_;
     std::vector<BondedChunk> bondedChunks_; // the non-empty ones of kBondedChunks, in order
     std::optional<EwaldSetup> ewald_;
@@ -143,6 +151,8 @@ private:
     StepTimers timers_;
     long long step_ = 0;
     long long pairListBuilds_ = 0;
+    long long pairListPrunes_ = 0;
+    long long clusterPairsComputed_ = 0;
 };
 
 } // namespace proteinmd

@@ -114,6 +114,10 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
             VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstlist_, cpuOptions.dt});
         buffer_ = std::max(buffer_, cpuOptions.minBuffer);
     }
+    if (cpuOptions.nstprune < 1) {
+        throw SetupError(fmt::format("CpuForceField: need nstprune >= 1, got {}", cpuOptions.nstprune));
+    }
+    nstprune_ = cpuOptions.nstprune;
     pruneBuffer_ = cpuOptions.pruneBuffer >= 0 && cpuOptions.pruneBuffer < buffer_ ? cpuOptions.pruneBuffer : -1;
     for (int c = 0; c < kBondedChunks; ++c) {
         BondedChunk chunk;
@@ -165,15 +169,16 @@ void CpuForceField::evaluate(std::span<const Vec3> positions, const Box& box, Fo
     checkCutoffsFitBox(options_, box);
     auto t = StepTimers::Clock::now();
     out.reset(system_.numAtoms());
-    if (countStep && nonbonded_->updatePairList(positions, box, step_, nstlist_)) {
-        ++pairListBuilds_;
+    if (countStep) {
+        pairListBuilds_ += nonbonded_->updatePairList(positions, box, step_, nstlist_) ? 1 : 0;
         if (pruneBuffer_ >= 0) {
-            nonbonded_->pruneList(positions, pruneBuffer_);
+            pairListPrunes_ += nonbonded_->updatePrunedList(positions, step_, nstprune_, pruneBuffer_) ? 1 : 0;
         }
     }
     t = timers_.charge(StepPart::PairSearch, t);
     nonbonded_->compute(positions, box, out, computeEnergy);
     t = timers_.charge(StepPart::Nonbonded, t);
+    clusterPairsComputed_ += nonbonded_->numClusterPairs();
     addBonded(positions, box, out);
     t = timers_.charge(StepPart::Bonded, t);
     if (pme_) {
