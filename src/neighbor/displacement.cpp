@@ -12,8 +12,9 @@ double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then)
     // Per lane the largest and second-largest squared displacement, so the loop has no branches
     // and vectorizes; the overall two largest are among the lanes' pairs (all different atoms).
     constexpr std::size_t kLanes = 8;
-    std::array<double, kLanes> first{}, second{};
-    bool finite = true;
+    // total: the sum of all squared displacements, only to see a NaN or infinity (which max/min
+    // would drop) without a branch in the loop.
+    std::array<double, kLanes> first{}, second{}, total{};
     const std::size_t n = now.size();
     const std::size_t whole = n - n % kLanes;
     for (std::size_t i = 0; i < whole; i += kLanes) {
@@ -22,7 +23,7 @@ double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then)
             const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
             second[l] = std::max(second[l], std::min(first[l], d2));
             first[l] = std::max(first[l], d2);
-            finite = finite && d2 <= std::numeric_limits<double>::max();
+            total[l] += d2;
         }
     }
     for (std::size_t i = whole; i < n; ++i) {
@@ -30,9 +31,13 @@ double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then)
         const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
         second[0] = std::max(second[0], std::min(first[0], d2));
         first[0] = std::max(first[0], d2);
-        finite = finite && d2 <= std::numeric_limits<double>::max();
+        total[0] += d2;
     }
-    if (!finite) {
+    double all = 0;
+    for (const double t : total) {
+        all += t;
+    }
+    if (!std::isfinite(all)) {
         return std::numeric_limits<double>::infinity();
     }
     double top = 0, next = 0;

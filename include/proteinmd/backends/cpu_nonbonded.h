@@ -69,8 +69,11 @@ public:
     // box differs from the one it was built for, or needsRebuild(positions); a pruned list is
     // re-pruned if needsPrune(positions). So results never
     // miss a pair; buildPairList/updatePairList/pruneList only decide when the work is done.
-    // Throws SetupError for non-finite positions or wrong array sizes.
-    void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true);
+    // Throws SetupError for non-finite positions or wrong array sizes. listsChecked = true skips the
+    // O(N) displacement checks, for a caller that has just run updatePairList() (and, with pruning,
+    // updatePrunedList()) with these same positions and box, which did them (CpuForceField).
+    void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true,
+                 bool listsChecked = false);
 
     // Where the current list came from, so a checkpoint can have it rebuilt bit for bit (the
     // cluster order fixes the float summation order): the positions and box of the last build

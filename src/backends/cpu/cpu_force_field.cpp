@@ -92,6 +92,8 @@ CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThrea
     CpuForceFieldOptions o = cpuForceFieldOptions(mdp, numThreads);
     o.nstlist = std::max(o.nstlist, kMinRunNstlist);
     o.minBuffer = kMinRunBuffer; // applies to the estimate only; an explicit rlist is kept
+    o.pruneBuffer = kRunPruneBuffer; // used when below the buffer
+    o.nstprune = kRunNstprune;
     return o;
 }
 
@@ -112,7 +114,9 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         buffer_ = verletBufferFromTolerance(
             system_, options_, box,
             VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstlist_, cpuOptions.dt});
-        buffer_ = std::max(buffer_, cpuOptions.minBuffer);
+        // The lower bound gives way to the box: past half its width the list has no fast path.
+        const double roomInBox = box.maxCutoff() - std::max(options_.rcoulomb, options_.rvdw) - 1e-6;
+        buffer_ = std::max(buffer_, std::min(cpuOptions.minBuffer, roomInBox));
     }
     if (cpuOptions.nstprune < 1) {
         throw SetupError(fmt::format("CpuForceField: need nstprune >= 1, got {}", cpuOptions.nstprune));
@@ -176,7 +180,10 @@ void CpuForceField::evaluate(std::span<const Vec3> positions, const Box& box, Fo
         }
     }
     t = timers_.charge(StepPart::PairSearch, t);
-    nonbonded_->compute(positions, box, out, computeEnergy);
+    // The updates above made the same displacement checks compute() would repeat (a pruned list
+    // without our pruning, e.g. restored from another setting, is left to compute()'s own check).
+    const bool listsChecked = countStep && (pruneBuffer_ >= 0 || nonbonded_->listPrunePositions().empty());
+    nonbonded_->compute(positions, box, out, computeEnergy, listsChecked);
     t = timers_.charge(StepPart::Nonbonded, t);
     clusterPairsComputed_ += nonbonded_->numClusterPairs();
     addBonded(positions, box, out);

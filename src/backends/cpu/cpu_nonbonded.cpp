@@ -429,7 +429,8 @@ void CpuNonbonded::Impl::refreshSlots(std::span<const Vec3> positions)
     }
 }
 
-void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy)
+void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy,
+                           bool listsChecked)
 {
     Impl& m = *impl_;
     if (!m.fast) {
@@ -462,9 +463,9 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     // have closed in by more than the buffer; the O(N) checks cost little next to the kernel.
     if (!m.built || !(box.vectors()[0] == m.list.box().vectors()[0] && box.vectors()[1] == m.list.box().vectors()[1] &&
                       box.vectors()[2] == m.list.box().vectors()[2]) ||
-        m.list.needsRebuild(positions, m.buffer)) {
+        (!listsChecked && m.list.needsRebuild(positions, m.buffer))) {
         buildPairList(positions, box);
-    } else if (needsPrune(positions)) {
+    } else if (!listsChecked && needsPrune(positions)) {
         pruneList(positions, m.innerBuffer);
     }
     m.refreshSlots(positions);
