@@ -1,13 +1,14 @@
 #include "neighbor/cluster_pair_list.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <numeric>
 
-#include <fmt/format.h>
-
 #include "neighbor/displacement.h"
+
 #include "proteinmd/core/error.h"
 #include "proteinmd/simd/simd_float16.h"
 
@@ -33,7 +34,8 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
                                      rlist, box.isPeriodic() ? box.maxCutoff() : 0.0));
     }
     if (positions.size() != static_cast<std::size_t>(system.numAtoms())) {
-        throw SetupError(fmt::format("cluster pair list: {} positions for {} atoms", positions.size(), system.numAtoms()));
+        throw SetupError(
+            fmt::format("cluster pair list: {} positions for {} atoms", positions.size(), system.numAtoms()));
     }
     for (std::size_t i = 0; i < positions.size(); ++i) {
         const Vec3& x = positions[i];
@@ -54,7 +56,7 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
             }
         }
     }
-    sortIntoClusters(positions, numThreads);
+    sortIntoClusters(positions);
 
     // The i-clusters are searched in kNumChunks contiguous ranges (more than threads, for load
     // balance) and the pieces joined in order, so the list does not depend on the thread count.
@@ -64,56 +66,61 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
     // First build: about half the clusters within rlist + a cluster's extent, per cluster.
     const double clusterEdge = std::cbrt(kC * box.volume() / std::max(numAtoms_, 1));
     const double reach = rlist + clusterEdge;
-    const auto estimate = static_cast<std::size_t>(
-        0.5 * numClusters_ * (4.0 / 3.0 * 3.14159 * reach * reach * reach) / (clusterEdge * clusterEdge * clusterEdge) /
-        kNumChunks);
+    const auto estimate = static_cast<std::size_t>(0.5 * numClusters_ * (4.0 / 3.0 * 3.14159 * reach * reach * reach) /
+                                                   (clusterEdge * clusterEdge * clusterEdge) / kNumChunks);
     // Later i-clusters have fewer partners (half list), so chunks are cut by the square root.
     auto bound = [&](int k) {
         const double f = 1.0 - std::sqrt(1.0 - static_cast<double>(k) / kNumChunks);
         return k == kNumChunks ? numClusters_ : static_cast<int>(f * numClusters_);
     };
-#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(dynamic, 1)
-    for (int t = 0; t < kNumChunks; ++t) {
-        std::vector<JEntry>& jOut = jParts_[static_cast<std::size_t>(t)];
-        iParts_[static_cast<std::size_t>(t)].clear();
-        if (jOut.size() < estimate) {
-            jOut.resize(estimate);
+    // One parallel region for the search and the join: every extra fork costs on a busy machine.
+#pragma omp parallel num_threads(std::max(1, numThreads))
+    {
+#pragma omp for schedule(dynamic, 1)
+        for (int t = 0; t < kNumChunks; ++t) {
+            std::vector<JEntry>& jOut = jParts_[static_cast<std::size_t>(t)];
+            iParts_[static_cast<std::size_t>(t)].clear();
+            if (jOut.size() < estimate) {
+                jOut.resize(estimate);
+            }
+            jCounts_[static_cast<std::size_t>(t)] =
+                searchRange(system, bound(t), bound(t + 1), iParts_[static_cast<std::size_t>(t)], jOut);
         }
-        jCounts_[static_cast<std::size_t>(t)] =
-            searchRange(system, bound(t), bound(t + 1), iParts_[static_cast<std::size_t>(t)], jOut);
+        joinParts(iEntries_, jEntries_);
     }
     pruned_ = false;
     prunedI_.clear();
     prunedJ_.clear();
-    joinParts(iEntries_, jEntries_, numThreads);
 }
 
-void ClusterPairList::joinParts(std::vector<IEntry>& iAll, std::vector<JEntry>& jAll, int numThreads)
+void ClusterPairList::joinParts(std::vector<IEntry>& iAll, std::vector<JEntry>& jAll)
 {
-    std::array<std::size_t, kNumChunks + 1> iOffset{}, jOffset{};
-    for (std::size_t t = 0; t < kNumChunks; ++t) {
-        iOffset[t + 1] = iOffset[t] + iParts_[t].size();
-        jOffset[t + 1] = jOffset[t] + jCounts_[t];
+#pragma omp single
+    {
+        for (std::size_t t = 0; t < kNumChunks; ++t) {
+            iOffset_[t + 1] = iOffset_[t] + iParts_[t].size();
+            jOffset_[t + 1] = jOffset_[t] + jCounts_[t];
+        }
+        iAll.resize(iOffset_.back());
+        jAll.resize(jOffset_.back());
     }
-    iAll.resize(iOffset.back());
-    jAll.resize(jOffset.back());
     // Copied in parallel: the list is megabytes, a serial copy would be a good part of a prune.
-#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static)
+#pragma omp for schedule(static)
     for (int t = 0; t < kNumChunks; ++t) {
         const auto ut = static_cast<std::size_t>(t);
-        const int shift = static_cast<int>(jOffset[ut]);
-        IEntry* iDst = iAll.data() + iOffset[ut];
+        const int shift = static_cast<int>(jOffset_[ut]);
+        IEntry* iDst = iAll.data() + iOffset_[ut];
         for (IEntry e : iParts_[ut]) {
             e.jBegin += shift;
             e.jEnd += shift;
             *iDst++ = e;
         }
         std::copy(jParts_[ut].begin(), jParts_[ut].begin() + static_cast<std::ptrdiff_t>(jCounts_[ut]),
-                  jAll.begin() + static_cast<std::ptrdiff_t>(jOffset[ut]));
+                  jAll.begin() + static_cast<std::ptrdiff_t>(jOffset_[ut]));
     }
 }
 
-void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions, int numThreads)
+void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
 {
     const Vec3 length{box_.vectors()[0][0], box_.vectors()[1][1], box_.vectors()[2][2]};
     // Columns about as wide as a cluster of 4 atoms at the system's density is long, so clusters
@@ -133,7 +140,6 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions, int numT
     wrapped.resize(static_cast<std::size_t>(numAtoms_));
     column.resize(static_cast<std::size_t>(numAtoms_));
     count.assign(static_cast<std::size_t>(numColumns) + 1, 0);
-#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static)
     for (int i = 0; i < numAtoms_; ++i) {
         Vec3 w = positions[static_cast<std::size_t>(i)];
         for (int d = 0; d < 3; ++d) {
@@ -159,7 +165,8 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions, int numT
         std::vector<int>& fill = columnFill_;
         fill.assign(count.begin(), count.end() - 1);
         for (int i = 0; i < numAtoms_; ++i) {
-            const auto slot = static_cast<std::size_t>(fill[static_cast<std::size_t>(column[static_cast<std::size_t>(i)])]++);
+            const auto slot =
+                static_cast<std::size_t>(fill[static_cast<std::size_t>(column[static_cast<std::size_t>(i)])]++);
             keys[slot] = ZKey{wrapped[static_cast<std::size_t>(i)].z, i};
         }
     }
@@ -167,7 +174,8 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions, int numT
     columnClusterStart_.assign(static_cast<std::size_t>(numColumns) + 1, 0);
     for (int c = 0; c < numColumns; ++c) {
         const int n = count[static_cast<std::size_t>(c) + 1] - count[static_cast<std::size_t>(c)];
-        columnClusterStart_[static_cast<std::size_t>(c) + 1] = columnClusterStart_[static_cast<std::size_t>(c)] + (n + kC - 1) / kC;
+        columnClusterStart_[static_cast<std::size_t>(c) + 1] =
+            columnClusterStart_[static_cast<std::size_t>(c)] + (n + kC - 1) / kC;
     }
     numClusters_ = columnClusterStart_.back();
     const std::size_t numSlots = static_cast<std::size_t>(numClusters_) * kC;
@@ -176,13 +184,13 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions, int numT
     slotPositions_.resize(numSlots);
     boundsLo_.resize(static_cast<std::size_t>(numClusters_));
     boundsHi_.resize(static_cast<std::size_t>(numClusters_));
-    // Columns are independent: sorted in parallel, each by z with ties broken by index so the
-    // order is fully determined.
-#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static)
+    // Each column sorted by z, ties broken by index so the order is fully determined. (Serial: on a
+    // busy machine another parallel region costs more than the ~0.5 ms of sorting.)
     for (int c = 0; c < numColumns; ++c) {
         const auto first = keys.begin() + count[static_cast<std::size_t>(c)];
         const auto last = keys.begin() + count[static_cast<std::size_t>(c) + 1];
-        std::sort(first, last, [](const ZKey& a, const ZKey& b) { return a.z < b.z || (a.z == b.z && a.atom < b.atom); });
+        std::sort(first, last,
+                  [](const ZKey& a, const ZKey& b) { return a.z < b.z || (a.z == b.z && a.atom < b.atom); });
         const int n = static_cast<int>(last - first);
         const std::size_t firstSlot = static_cast<std::size_t>(columnClusterStart_[static_cast<std::size_t>(c)]) * kC;
         for (int k = 0; k < n; ++k) {
@@ -314,7 +322,8 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
             }
         }
         for (int shift = 0; shift < kNumShifts; ++shift) {
-            if (!(reaches[0][static_cast<std::size_t>(shift / 9)] && reaches[1][static_cast<std::size_t>(shift / 3 % 3)] &&
+            if (!(reaches[0][static_cast<std::size_t>(shift / 9)] &&
+                  reaches[1][static_cast<std::size_t>(shift / 3 % 3)] &&
                   reaches[2][static_cast<std::size_t>(shift % 3)])) {
                 continue;
             }
@@ -365,10 +374,10 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
                     int runBegin = cjFirst;
                     if (cjLast - cjFirst > 4 * kWidth) {
                         const auto hiBegin = boundsHi_.begin();
-                        runBegin = static_cast<int>(
-                            std::partition_point(hiBegin + cjFirst, hiBegin + cjLast,
-                                                 [&](const Vec3& h) { return h.z <= lo.z - rlist_; }) -
-                            hiBegin);
+                        runBegin =
+                            static_cast<int>(std::partition_point(hiBegin + cjFirst, hiBegin + cjLast,
+                                                                  [&](const Vec3& h) { return h.z <= lo.z - rlist_; }) -
+                                             hiBegin);
                     }
                     const float zEnd = static_cast<float>(hi.z + rlist_);
                     // Bounding-box distances of 16 j-clusters at a time (the float bounds are
@@ -403,7 +412,9 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
                             if (cj == ci) [[unlikely]] {
                                 // A cluster with its own image: only one of the shifts s and -s;
                                 // with itself, only pairs a < b (bits 1-3, 6-7 and 11).
-                                exists = shift < kCentralShift ? 0u : shift == kCentralShift ? exists & 0x08CEu : exists;
+                                exists = shift < kCentralShift    ? 0u
+                                         : shift == kCentralShift ? exists & 0x08CEu
+                                                                  : exists;
                             }
                             // Any atom pair within rlist? Padding slots repeat their cluster's
                             // first atom, so they add no pair of their own.
@@ -433,8 +444,8 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
     return count;
 }
 
-void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, std::span<const float> z,
-                            double rPrune, int numThreads)
+void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, std::span<const float> z, double rPrune,
+                            int numThreads)
 {
     using namespace simd;
     const std::size_t numSlots = slotAtoms_.size();
@@ -447,51 +458,55 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
     iParts_.resize(kNumChunks);
     jParts_.resize(kNumChunks);
     const std::size_t numI = iEntries_.size();
-#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(dynamic, 1)
-    for (int t = 0; t < kNumChunks; ++t) {
-        const auto ut = static_cast<std::size_t>(t);
-        std::vector<IEntry>& iOut = iParts_[ut];
-        std::vector<JEntry>& jBuffer = jParts_[ut];
-        iOut.clear();
-        const std::size_t eBegin = numI * ut / kNumChunks;
-        const std::size_t eEnd = numI * (ut + 1) / kNumChunks;
-        const std::size_t most =
-            eEnd > eBegin ? static_cast<std::size_t>(iEntries_[eEnd - 1].jEnd - iEntries_[eBegin].jBegin) : 0;
-        if (jBuffer.size() < most) {
-            jBuffer.resize(most); // grows once; afterwards the kept size is reused without clearing
-        }
-        JEntry* const jOut = jBuffer.data();
-        int count = 0;
-        alignas(64) float lane[3][16];
-        for (std::size_t e = eBegin; e < eEnd; ++e) {
-            const IEntry& entry = iEntries_[e];
-            const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
-            const Vec3& s = shiftVectors_[static_cast<std::size_t>(entry.shift)];
-            spreadRows4(&x[iFirst], static_cast<float>(s.x), lane[0]);
-            spreadRows4(&y[iFirst], static_cast<float>(s.y), lane[1]);
-            spreadRows4(&z[iFirst], static_cast<float>(s.z), lane[2]);
-            const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
-            const int jBegin = count;
-            for (int je = entry.jBegin; je < entry.jEnd; ++je) {
-                const JEntry& j = jEntries_[static_cast<std::size_t>(je)];
-                const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
-                const Float16 dx = xi - loadRepeat4(&x[jFirst]);
-                const Float16 dy = yi - loadRepeat4(&y[jFirst]);
-                const Float16 dz = zi - loadRepeat4(&z[jFirst]);
-                const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
-                // Written always, kept by advancing the count: no mispredicted branch per pair.
-                jOut[count] = j;
-                count += anyTrue((r2 < rPrune2) && maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded)))
-                             ? 1
-                             : 0;
+#pragma omp parallel num_threads(std::max(1, numThreads))
+    {
+#pragma omp for schedule(dynamic, 1)
+        for (int t = 0; t < kNumChunks; ++t) {
+            const auto ut = static_cast<std::size_t>(t);
+            std::vector<IEntry>& iOut = iParts_[ut];
+            std::vector<JEntry>& jBuffer = jParts_[ut];
+            iOut.clear();
+            const std::size_t eBegin = numI * ut / kNumChunks;
+            const std::size_t eEnd = numI * (ut + 1) / kNumChunks;
+            const std::size_t most =
+                eEnd > eBegin ? static_cast<std::size_t>(iEntries_[eEnd - 1].jEnd - iEntries_[eBegin].jBegin) : 0;
+            if (jBuffer.size() < most) {
+                jBuffer.resize(most); // grows once; afterwards the kept size is reused without clearing
             }
-            if (count > jBegin) {
-                iOut.push_back(IEntry{entry.cluster, entry.shift, jBegin, count});
+            JEntry* const jOut = jBuffer.data();
+            int count = 0;
+            alignas(64) float lane[3][16];
+            for (std::size_t e = eBegin; e < eEnd; ++e) {
+                const IEntry& entry = iEntries_[e];
+                const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
+                const Vec3& s = shiftVectors_[static_cast<std::size_t>(entry.shift)];
+                spreadRows4(&x[iFirst], static_cast<float>(s.x), lane[0]);
+                spreadRows4(&y[iFirst], static_cast<float>(s.y), lane[1]);
+                spreadRows4(&z[iFirst], static_cast<float>(s.z), lane[2]);
+                const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
+                const int jBegin = count;
+                for (int je = entry.jBegin; je < entry.jEnd; ++je) {
+                    const JEntry& j = jEntries_[static_cast<std::size_t>(je)];
+                    const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
+                    const Float16 dx = xi - loadRepeat4(&x[jFirst]);
+                    const Float16 dy = yi - loadRepeat4(&y[jFirst]);
+                    const Float16 dz = zi - loadRepeat4(&z[jFirst]);
+                    const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
+                    // Written always, kept by advancing the count: no mispredicted branch per pair.
+                    jOut[count] = j;
+                    count +=
+                        anyTrue((r2 < rPrune2) && maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded)))
+                            ? 1
+                            : 0;
+                }
+                if (count > jBegin) {
+                    iOut.push_back(IEntry{entry.cluster, entry.shift, jBegin, count});
+                }
             }
+            jCounts_[ut] = static_cast<std::size_t>(count);
         }
-        jCounts_[ut] = static_cast<std::size_t>(count);
+        joinParts(prunedI_, prunedJ_);
     }
-    joinParts(prunedI_, prunedJ_, numThreads);
     pruned_ = true;
 }
 

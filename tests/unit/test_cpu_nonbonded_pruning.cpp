@@ -3,15 +3,18 @@
 // is false, and is the same for any thread count; updatePrunedList keeps its schedule.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "neighbor/cluster_pair_list.h"
 #include "neighbor/displacement.h"
+#include "test_support/test_paths.h"
+
+#include "proteinmd/backends/cpu_force_field.h"
 #include "proteinmd/backends/cpu_nonbonded.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/io/simulation_inputs.h"
-#include "test_support/test_paths.h"
 
 using namespace proteinmd;
 
@@ -127,4 +130,27 @@ TEST(CpuNonbondedPrune, UpdatePrunesAfterABuildEveryNstpruneStepsOrWhenAtomsMove
     EXPECT_FALSE(nb.updatePrunedList(x, 6, 4, 0.02));
     EXPECT_TRUE(nb.updatePrunedList(x, 7, 4, 0.03)); // another inner buffer
     EXPECT_THROW(nb.updatePrunedList(x, 8, 0, 0.02), SetupError);
+}
+
+// proteinmd run's list: the outer buffer is at least kMinRunBuffer, but never so wide that the box
+// loses the fast path; the pruned list is on.
+TEST(CpuRunForceFieldOptions, OuterBufferAtLeastTheRunMinimumAsFarAsTheBoxAllows)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    const CpuForceFieldOptions o = cpuRunForceFieldOptions(in.mdp, 1);
+    EXPECT_GE(o.nstlist, kMinRunNstlist);
+    EXPECT_EQ(o.pruneBuffer, kRunPruneBuffer);
+    const double rc = std::max(in.mdp.nonbonded.rcoulomb, in.mdp.nonbonded.rvdw);
+    CpuForceField wide(in.system, in.mdp.nonbonded, in.state.box, o);
+    EXPECT_TRUE(wide.usesFastPath());
+    EXPECT_GE(wide.buffer(), std::min(kMinRunBuffer, in.state.box.maxCutoff() - rc - 1e-6));
+    EXPECT_LE(wide.rlist(), in.state.box.maxCutoff());
+    // A box just wide enough for rc + 0.05 nm: the minimum gives way, the fast path stays.
+    const double width = 2 * (rc + 0.05);
+    const Box small = Box::rectangular(width, width, width);
+    CpuForceField narrow(in.system, in.mdp.nonbonded, small, o);
+    EXPECT_TRUE(narrow.usesFastPath());
+    EXPECT_LT(narrow.buffer(), kMinRunBuffer);
+    EXPECT_LE(narrow.rlist(), small.maxCutoff());
 }

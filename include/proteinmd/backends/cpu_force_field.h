@@ -73,6 +73,7 @@ struct CpuForceFieldOptions {
     // needs rlist <= half the shortest box width)
     double minBuffer = 0;
     double verletBufferTolerance = 0.005; // kJ/mol/ps per atom
+    int estimateNstlist = 0;              // the list lifetime the estimate assumes; 0 = nstlist
     double temperature = 300;             // K, for the estimate
     double dt = 0.002;                    // ps, for the estimate
     PmePrecision pmePrecision = PmePrecision::Double;
@@ -83,8 +84,8 @@ struct CpuForceFieldOptions {
 CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
 
 // cpuForceFieldOptions() for an MD run: nstlist at least kMinRunNstlist; when the buffer is
-// estimated from the tolerance, the estimate but at least kMinRunBuffer; pruned to kRunPruneBuffer
-// every kRunNstprune steps (and whenever needed; see there why).
+// estimated from the tolerance, the estimate for the mdp's nstlist but at least kMinRunBuffer;
+// pruned to kRunPruneBuffer every kRunNstprune steps (and whenever needed; see there why).
 CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
 
 class CpuForceField {

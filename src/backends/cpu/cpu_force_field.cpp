@@ -90,6 +90,9 @@ CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
 CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads)
 {
     CpuForceFieldOptions o = cpuForceFieldOptions(mdp, numThreads);
+    // The estimate for the mdp's own nstlist (GROMACS's buffer); the longer periodic interval only
+    // spares rebuilds, the displacement checks keep the list complete.
+    o.estimateNstlist = o.nstlist;
     o.nstlist = std::max(o.nstlist, kMinRunNstlist);
     o.minBuffer = kMinRunBuffer; // applies to the estimate only; an explicit rlist is kept
     o.pruneBuffer = kRunPruneBuffer; // used when below the buffer
@@ -113,7 +116,8 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
     } else if (options_.periodic && box.isPeriodic()) {
         buffer_ = verletBufferFromTolerance(
             system_, options_, box,
-            VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstlist_, cpuOptions.dt});
+            VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature,
+                                 cpuOptions.estimateNstlist > 0 ? cpuOptions.estimateNstlist : nstlist_, cpuOptions.dt});
         // The lower bound gives way to the box: past half its width the list has no fast path.
         const double roomInBox = box.maxCutoff() - std::max(options_.rcoulomb, options_.rvdw) - 1e-6;
         buffer_ = std::max(buffer_, std::min(cpuOptions.minBuffer, roomInBox));
