@@ -73,21 +73,18 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
         const double f = 1.0 - std::sqrt(1.0 - static_cast<double>(k) / kNumChunks);
         return k == kNumChunks ? numClusters_ : static_cast<int>(f * numClusters_);
     };
-    // One parallel region for the search and the join: every extra fork costs on a busy machine.
-#pragma omp parallel num_threads(std::max(1, numThreads))
-    {
-#pragma omp for schedule(dynamic, 1)
-        for (int t = 0; t < kNumChunks; ++t) {
-            std::vector<JEntry>& jOut = jParts_[static_cast<std::size_t>(t)];
-            iParts_[static_cast<std::size_t>(t)].clear();
-            if (jOut.size() < estimate) {
-                jOut.resize(estimate);
-            }
-            jCounts_[static_cast<std::size_t>(t)] =
-                searchRange(system, bound(t), bound(t + 1), iParts_[static_cast<std::size_t>(t)], jOut);
+    // One parallel region: on a busy machine every fork or barrier can cost a scheduler time slice.
+#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(dynamic, 1)
+    for (int t = 0; t < kNumChunks; ++t) {
+        std::vector<JEntry>& jOut = jParts_[static_cast<std::size_t>(t)];
+        iParts_[static_cast<std::size_t>(t)].clear();
+        if (jOut.size() < estimate) {
+            jOut.resize(estimate);
         }
-        joinParts(iEntries_, jEntries_);
+        jCounts_[static_cast<std::size_t>(t)] =
+            searchRange(system, bound(t), bound(t + 1), iParts_[static_cast<std::size_t>(t)], jOut);
     }
+    joinParts(iEntries_, jEntries_);
     pruned_ = false;
     prunedI_.clear();
     prunedJ_.clear();
@@ -95,17 +92,14 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
 
 void ClusterPairList::joinParts(std::vector<IEntry>& iAll, std::vector<JEntry>& jAll)
 {
-#pragma omp single
-    {
-        for (std::size_t t = 0; t < kNumChunks; ++t) {
-            iOffset_[t + 1] = iOffset_[t] + iParts_[t].size();
-            jOffset_[t + 1] = jOffset_[t] + jCounts_[t];
-        }
-        iAll.resize(iOffset_.back());
-        jAll.resize(jOffset_.back());
+    for (std::size_t t = 0; t < kNumChunks; ++t) {
+        iOffset_[t + 1] = iOffset_[t] + iParts_[t].size();
+        jOffset_[t + 1] = jOffset_[t] + jCounts_[t];
     }
-    // Copied in parallel: the list is megabytes, a serial copy would be a good part of a prune.
-#pragma omp for schedule(static)
+    iAll.resize(iOffset_.back());
+    jAll.resize(jOffset_.back());
+    // Serial: a parallel copy needs a barrier after the chunks, and on a busy machine a barrier
+    // (a descheduled team thread) cost more than the ~0.3 ms the copy of a DHFR list takes.
     for (int t = 0; t < kNumChunks; ++t) {
         const auto ut = static_cast<std::size_t>(t);
         const int shift = static_cast<int>(jOffset_[ut]);
@@ -458,55 +452,51 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
     iParts_.resize(kNumChunks);
     jParts_.resize(kNumChunks);
     const std::size_t numI = iEntries_.size();
-#pragma omp parallel num_threads(std::max(1, numThreads))
-    {
-#pragma omp for schedule(dynamic, 1)
-        for (int t = 0; t < kNumChunks; ++t) {
-            const auto ut = static_cast<std::size_t>(t);
-            std::vector<IEntry>& iOut = iParts_[ut];
-            std::vector<JEntry>& jBuffer = jParts_[ut];
-            iOut.clear();
-            const std::size_t eBegin = numI * ut / kNumChunks;
-            const std::size_t eEnd = numI * (ut + 1) / kNumChunks;
-            const std::size_t most =
-                eEnd > eBegin ? static_cast<std::size_t>(iEntries_[eEnd - 1].jEnd - iEntries_[eBegin].jBegin) : 0;
-            if (jBuffer.size() < most) {
-                jBuffer.resize(most); // grows once; afterwards the kept size is reused without clearing
-            }
-            JEntry* const jOut = jBuffer.data();
-            int count = 0;
-            alignas(64) float lane[3][16];
-            for (std::size_t e = eBegin; e < eEnd; ++e) {
-                const IEntry& entry = iEntries_[e];
-                const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
-                const Vec3& s = shiftVectors_[static_cast<std::size_t>(entry.shift)];
-                spreadRows4(&x[iFirst], static_cast<float>(s.x), lane[0]);
-                spreadRows4(&y[iFirst], static_cast<float>(s.y), lane[1]);
-                spreadRows4(&z[iFirst], static_cast<float>(s.z), lane[2]);
-                const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
-                const int jBegin = count;
-                for (int je = entry.jBegin; je < entry.jEnd; ++je) {
-                    const JEntry& j = jEntries_[static_cast<std::size_t>(je)];
-                    const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
-                    const Float16 dx = xi - loadRepeat4(&x[jFirst]);
-                    const Float16 dy = yi - loadRepeat4(&y[jFirst]);
-                    const Float16 dz = zi - loadRepeat4(&z[jFirst]);
-                    const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
-                    // Written always, kept by advancing the count: no mispredicted branch per pair.
-                    jOut[count] = j;
-                    count +=
-                        anyTrue((r2 < rPrune2) && maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded)))
-                            ? 1
-                            : 0;
-                }
-                if (count > jBegin) {
-                    iOut.push_back(IEntry{entry.cluster, entry.shift, jBegin, count});
-                }
-            }
-            jCounts_[ut] = static_cast<std::size_t>(count);
+#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(dynamic, 1)
+    for (int t = 0; t < kNumChunks; ++t) {
+        const auto ut = static_cast<std::size_t>(t);
+        std::vector<IEntry>& iOut = iParts_[ut];
+        std::vector<JEntry>& jBuffer = jParts_[ut];
+        iOut.clear();
+        const std::size_t eBegin = numI * ut / kNumChunks;
+        const std::size_t eEnd = numI * (ut + 1) / kNumChunks;
+        const std::size_t most =
+            eEnd > eBegin ? static_cast<std::size_t>(iEntries_[eEnd - 1].jEnd - iEntries_[eBegin].jBegin) : 0;
+        if (jBuffer.size() < most) {
+            jBuffer.resize(most); // grows once; afterwards the kept size is reused without clearing
         }
-        joinParts(prunedI_, prunedJ_);
+        JEntry* const jOut = jBuffer.data();
+        int count = 0;
+        alignas(64) float lane[3][16];
+        for (std::size_t e = eBegin; e < eEnd; ++e) {
+            const IEntry& entry = iEntries_[e];
+            const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
+            const Vec3& s = shiftVectors_[static_cast<std::size_t>(entry.shift)];
+            spreadRows4(&x[iFirst], static_cast<float>(s.x), lane[0]);
+            spreadRows4(&y[iFirst], static_cast<float>(s.y), lane[1]);
+            spreadRows4(&z[iFirst], static_cast<float>(s.z), lane[2]);
+            const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
+            const int jBegin = count;
+            for (int je = entry.jBegin; je < entry.jEnd; ++je) {
+                const JEntry& j = jEntries_[static_cast<std::size_t>(je)];
+                const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
+                const Float16 dx = xi - loadRepeat4(&x[jFirst]);
+                const Float16 dy = yi - loadRepeat4(&y[jFirst]);
+                const Float16 dz = zi - loadRepeat4(&z[jFirst]);
+                const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
+                // Written always, kept by advancing the count: no mispredicted branch per pair.
+                jOut[count] = j;
+                count += anyTrue((r2 < rPrune2) && maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded)))
+                             ? 1
+                             : 0;
+            }
+            if (count > jBegin) {
+                iOut.push_back(IEntry{entry.cluster, entry.shift, jBegin, count});
+            }
+        }
+        jCounts_[ut] = static_cast<std::size_t>(count);
     }
+    joinParts(prunedI_, prunedJ_);
     pruned_ = true;
 }
 

@@ -74,7 +74,6 @@ class ClusterPairList {
   private:
     void sortIntoClusters(std::span<const Vec3> positions);
     // Joins the per-chunk pieces (iParts_, the first jCounts_ entries of jParts_) in chunk order.
-    // Called by every thread of a parallel region (or outside one).
     void joinParts(std::vector<IEntry>& iAll, std::vector<JEntry>& jAll);
     // Searches i-clusters [ciBegin, ciEnd): appends i-entries to iOut and writes j-entries to the
     // front of jOut (grown as needed); returns how many j-entries it wrote.
