@@ -31,6 +31,8 @@ void BenchCommand::registerWith(CLI::App& app)
     command_->add_option("--nstlist", nstlist_, "Pair-list lifetime in steps (default: per system)")->check(CLI::PositiveNumber);
     command_->add_option("--prune-buffer", pruneBuffer_, "Inner buffer of the pruned list in nm; -1 = no pruning (default: per system)")
         ->check(CLI::Range(-1.0, 10.0));
+    command_->add_option("--nstprune", nstprune_, "Re-prune the pair list every this many steps (default: per system)")
+        ->check(CLI::PositiveNumber);
     command_->add_option("--benchmarks", benchmarksDir_,
                          "Folder of the reference systems (default: $PROTEINMD_BENCHMARKS or the build's shared/benchmarks)");
     command_->add_option("--save-baseline", saveBaseline_, "Write the result as a baseline JSON file");
@@ -126,7 +128,7 @@ int BenchCommand::run() const
     }
     const double load = loadAverage();
     std::unique_ptr<BenchSystem> system = makeBenchSystem(name_, dir);
-    BenchResult result = runBenchmark(*system, BenchOptions{steps_, repeats_, warmup_, threads_, buffer_, nstlist_, pruneBuffer_});
+    BenchResult result = runBenchmark(*system, BenchOptions{steps_, repeats_, warmup_, threads_, buffer_, nstlist_, pruneBuffer_, nstprune_});
     result.commit = currentCommit();
     result.timestamp = utcTimestamp();
     result.loadAverage = load;

@@ -86,6 +86,7 @@ private:
     double buffer_ = -1;
     int nstlist_ = 0;
     double pruneBuffer_ = -2;
+    int nstprune_ = 0;
     std::filesystem::path benchmarksDir_;
     std::filesystem::path saveBaseline_;
     std::filesystem::path compare_;

@@ -20,7 +20,7 @@
 namespace proteinmd {
 
 class ClusterPairList {
-public:
+  public:
     static constexpr int kClusterSize = 4;
     static constexpr int kNumShifts = 27;
     static constexpr int kCentralShift = 13; // shift index (sx+1)*9 + (sy+1)*3 + (sz+1)
@@ -47,14 +47,15 @@ public:
     // Dynamic pruning (GROMACS's rolling prune): keeps the cluster pairs of the built list with an
     // atom pair closer than rPrune at the given slot positions (list frame, as the kernels use
     // them); iEntries()/jEntries() return that shorter list until the next build or prune. Valid
-    // while no atom moves more than (rPrune - cut-off) / 2 from these positions.
+    // while no pair closes in by more than rPrune - cut-off from these positions (largestClosing).
     void prune(std::span<const float> x, std::span<const float> y, std::span<const float> z, double rPrune,
                int numThreads);
     bool isPruned() const { return pruned_; }
     std::size_t numBuiltClusterPairs() const { return jEntries_.size(); }
 
-    // True when any atom moved more than maxDisplacement (nm) since the last build (or none yet).
-    bool needsRebuild(std::span<const Vec3> positions, double maxDisplacement) const;
+    // True when a pair may have closed in by more than `buffer` (nm) since the last build (or none
+    // yet): the two largest atom displacements add up to more than it (see displacement.h).
+    bool needsRebuild(std::span<const Vec3> positions, double buffer) const;
 
     int numClusters() const { return numClusters_; }
     double rlist() const { return rlist_; }
@@ -70,29 +71,46 @@ public:
     // Shift vector of each shift index: added to the i-cluster's positions.
     const std::array<Vec3, kNumShifts>& shiftVectors() const { return shiftVectors_; }
 
-private:
+  private:
     void sortIntoClusters(std::span<const Vec3> positions);
-    void searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
-                     std::vector<JEntry>& jOut) const;
+    // Joins the per-chunk pieces (iParts_, the first jCounts_ entries of jParts_) in chunk order.
+    void joinParts(std::vector<IEntry>& iAll, std::vector<JEntry>& jAll);
+    // Searches i-clusters [ciBegin, ciEnd): appends i-entries to iOut and writes j-entries to the
+    // front of jOut (grown as needed); returns how many j-entries it wrote.
+    std::size_t searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
+                            std::vector<JEntry>& jOut) const;
 
     Box box_;
     double rlist_ = 0;
     int numAtoms_ = 0;
-    std::array<int, 2> columns_{};   // columns along x and y
+    std::array<int, 2> columns_{}; // columns along x and y
     std::array<double, 2> columnSize_{};
     std::vector<int> columnClusterStart_; // per column (x-major) + 1: first cluster
     int numClusters_ = 0;
     std::vector<int> slotAtoms_;
     std::vector<Vec3> slotOffsets_;
-    std::vector<Vec3> slotPositions_; // wrapped positions at build time (padding: a copy of slot 0)
+    std::vector<Vec3> slotPositions_;          // wrapped positions at build time (padding: a copy of slot 0)
     std::vector<float> slotX_, slotY_, slotZ_; // the same in float, for the SIMD distance check
-    std::vector<std::uint8_t> occupancy_;     // per cluster: bit k set when slot k holds an atom
-    std::vector<Vec3> boundsLo_, boundsHi_;  // per cluster bounding box of its real atoms
+    std::vector<std::uint8_t> occupancy_;      // per cluster: bit k set when slot k holds an atom
+    std::vector<Vec3> boundsLo_, boundsHi_;    // per cluster bounding box of its real atoms
     std::vector<float> boxLoX_, boxLoY_, boxLoZ_, boxHiX_, boxHiY_, boxHiZ_; // the same in float SoA (+ padding)
-    std::vector<int> slotOfAtom_;            // inverse of slotAtoms_
-    std::vector<Vec3> buildPositions_;       // positions passed to the last build
-    std::vector<std::vector<IEntry>> iParts_; // per search chunk, kept for their capacity
+    std::vector<int> slotOfAtom_;                                            // inverse of slotAtoms_
+    struct ZKey {
+        double z;
+        int atom;
+    };
+    // Scratch of sortIntoClusters, kept for its capacity.
+    std::vector<Vec3> wrapped_;
+    std::vector<int> atomColumn_, columnAtomStart_, columnFill_;
+    std::vector<ZKey> sortKeys_;
+    std::vector<Vec3> buildPositions_; // positions passed to the last build
+    // Search and prune work in this many chunks whatever the thread count (load balance on a busy
+    // machine, and the same list for any number of threads).
+    static constexpr int kNumChunks = 32;
+    std::vector<std::vector<IEntry>> iParts_; // per chunk, kept for their capacity
     std::vector<std::vector<JEntry>> jParts_;
+    std::array<std::size_t, kNumChunks> jCounts_{};                 // entries of each jParts_ in use
+    std::array<std::size_t, kNumChunks + 1> iOffset_{}, jOffset_{}; // where each chunk goes in the joined list
     std::vector<IEntry> iEntries_;
     std::vector<JEntry> jEntries_;
     bool pruned_ = false;

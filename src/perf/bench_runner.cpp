@@ -52,6 +52,9 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     if (options.pruneBuffer >= -1) {
         ffOptions.pruneBuffer = options.pruneBuffer;
     }
+    if (options.nstprune > 0) {
+        ffOptions.nstprune = options.nstprune;
+    }
     CpuForceField forceField(b.system, b.mdp.nonbonded, b.state.box, ffOptions);
 
     BenchResult r;
@@ -63,8 +66,9 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     r.threads = threads;
     r.dtPs = b.mdp.dt;
     r.extra["rlist_nm"] = forceField.rlist();
-    r.extra["prune_buffer_nm"] = ffOptions.pruneBuffer;
+    r.extra["prune_buffer_nm"] = forceField.pruneBuffer();
     r.extra["nstlist"] = ffOptions.nstlist;
+    r.extra["nstprune"] = forceField.nstprune();
     r.extra["fast_path"] = forceField.usesFastPath() ? 1 : 0;
 
     if (b.referencePotentialPerAtom) {
@@ -99,6 +103,8 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     forceField.timers().reset();
     integratorTimers.reset();
     const long long buildsBefore = forceField.pairListBuilds();
+    const long long prunesBefore = forceField.pairListPrunes();
+    const long long pairsBefore = forceField.clusterPairsComputed();
     std::vector<double> msPerStep;
     double totalSeconds = 0;
     for (int rep = 0; rep < options.repeats; ++rep) {
@@ -135,6 +141,10 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     r.partMsPerStep["output"] = 0;
     r.extra["pair_list_builds_per_100_steps"] =
         100.0 * static_cast<double>(forceField.pairListBuilds() - buildsBefore) / timedSteps;
+    r.extra["cluster_pairs_per_step"] =
+        static_cast<double>(forceField.clusterPairsComputed() - pairsBefore) / timedSteps;
+    r.extra["pair_list_prunes_per_100_steps"] =
+        100.0 * static_cast<double>(forceField.pairListPrunes() - prunesBefore) / timedSteps;
     r.extra["final_potential_per_atom"] = energies.potential / r.atoms;
     r.extra["final_conserved_per_atom"] = energies.conserved / r.atoms;
     r.extra["final_temperature_k"] = energies.temperature;

@@ -90,9 +90,14 @@ std::unique_ptr<BenchSystem> makeLjFluid(const std::filesystem::path& initialSta
     mdp.nonbonded.rcoulomb = 2.5;
     mdp.nonbonded.rvdw = 2.5;
     mdp.nonbonded.dispersionCorrection = DispersionCorrectionType::No;
-    mdp.nstlist = 20;
-    b->forceField.nstlist = 20;
-    b->forceField.buffer = 0.3; // LAMMPS skin
+    mdp.nstlist = 50;
+    // LAMMPS uses a 0.3 sigma skin rebuilt every 20 steps; our exact displacement checks rebuild
+    // when needed, and a wider outer list pruned to a thin inner one measured fastest (0.3 / none:
+    // 12.5 builds per 100 steps, 213k cluster pairs; 0.6 / 0.1: 6 builds, 37 prunes, 176k pairs).
+    b->forceField.nstlist = 50;
+    b->forceField.buffer = 0.6;
+    b->forceField.pruneBuffer = 0.1;
+    b->forceField.nstprune = 10;
     b->referencePotentialPerAtom = kLj32kPotentialPerAtom;
     b->defaultSteps = 100;
     b->defaultWarmup = 20;

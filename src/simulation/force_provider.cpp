@@ -108,8 +108,13 @@ public:
                                        o.rcoulomb, o.rvdw, o.periodic ? "periodic" : "no periodic boundaries");
         text += ewaldText(forceField_.ewaldSetup());
         if (forceField_.usesFastPath()) {
-            text += fmt::format("; pair list rlist {:.4f} nm (buffer {:.4f} nm), nstlist {}, {} thread(s), fast path",
-                                forceField_.rlist(), forceField_.buffer(), nstlist_, forceField_.numThreads());
+            text += fmt::format("; pair list rlist {:.4f} nm (buffer {:.4f} nm), nstlist {}", forceField_.rlist(),
+                                forceField_.buffer(), nstlist_);
+            if (forceField_.pruneBuffer() >= 0) {
+                text += fmt::format(", pruned to buffer {:.4f} nm, nstprune {}", forceField_.pruneBuffer(),
+                                    forceField_.nstprune());
+            }
+            text += fmt::format(", {} thread(s), fast path", forceField_.numThreads());
         } else {
             text += fmt::format("; {} thread(s), non-bonded on the reference loops (no fast path for this box or "
                                 "these settings)", forceField_.numThreads());

@@ -1,6 +1,6 @@
 // The cluster pair list: every pair within the cut-off is in it exactly once (compared with the
 // reference cell grid), also after atoms moved by less than half the buffer; needsRebuild notices
-// a larger move; exclusions end up in the excluded mask.
+// when the two largest moves add up to more than the buffer; exclusions end up in the excluded mask.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -116,7 +116,7 @@ TEST(ClusterPairList, NoPairMissingAfterMovesBelowHalfTheBuffer)
         Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
         x += dir * (0.499 * buffer / norm(dir));
     }
-    EXPECT_FALSE(list.needsRebuild(moved, 0.5 * buffer));
+    EXPECT_FALSE(list.needsRebuild(moved, buffer)); // any two moves add up to less than the buffer
     expectComplete(in.system, moved, in.state.box, list, rc);
 }
 
@@ -135,7 +135,7 @@ TEST(ClusterPairList, OneThreadAndTwoThreadsBuildTheSameList)
     }
 }
 
-TEST(CpuNonbondedPairList, NeedsRebuildAfterMoveOfMoreThanHalfTheBuffer)
+TEST(CpuNonbondedPairList, NeedsRebuildWhenTheTwoLargestMovesAddUpToMoreThanTheBuffer)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
     const SimulationInputs in = loadAla2();
@@ -144,10 +144,84 @@ TEST(CpuNonbondedPairList, NeedsRebuildAfterMoveOfMoreThanHalfTheBuffer)
     nb.buildPairList(in.state.positions, in.state.box);
     EXPECT_FALSE(nb.needsRebuild(in.state.positions));
     std::vector<Vec3> moved = in.state.positions;
-    moved[5].x += 0.049;
+    moved[5].x += 0.099; // one atom alone can close no pair by more than its own move
     EXPECT_FALSE(nb.needsRebuild(moved));
     moved[5].x += 0.002;
     EXPECT_TRUE(nb.needsRebuild(moved));
+    moved[5] = in.state.positions[5];
+    moved[5].x += 0.051; // two atoms of just over half the buffer each: their pair may have closed 0.102
+    moved[9].y -= 0.049;
+    EXPECT_FALSE(nb.needsRebuild(moved));
+    moved[9].y -= 0.002;
+    EXPECT_TRUE(nb.needsRebuild(moved));
+}
+
+// A pair just outside rlist at the build, moved straight towards each other: the check fires
+// exactly when the pair can have come inside the cut-off.
+TEST(ClusterPairList, RebuildCheckIsExactForAPairClosingIn)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    const double rc = 1.0, buffer = 0.1;
+    ClusterPairList list;
+    list.build(in.system, in.state.positions, in.state.box, rc + buffer, 1);
+    const auto& x = in.state.positions;
+    int a = -1, b = -1;
+    Vec3 d{};
+    for (int i = 0; i < static_cast<int>(x.size()) && a < 0; ++i) {
+        for (int j = i + 1; j < static_cast<int>(x.size()) && a < 0; ++j) {
+            d = in.state.box.minimumImage(x[static_cast<std::size_t>(j)] - x[static_cast<std::size_t>(i)]);
+            if (norm(d) > rc + buffer && norm(d) < rc + buffer + 0.002) {
+                a = i;
+                b = j;
+            }
+        }
+    }
+    ASSERT_GE(b, 0);
+    const Vec3 u = d / norm(d);
+    const double gap = norm(d) - rc; // closing by more than this puts the pair inside rc
+    std::vector<Vec3> moved = x;
+    moved[static_cast<std::size_t>(a)] += u * (0.7 * gap);
+    moved[static_cast<std::size_t>(b)] -= u * (0.3 * gap + 1e-4);
+    EXPECT_TRUE(list.needsRebuild(moved, buffer));
+    EXPECT_LT(norm(in.state.box.minimumImage(moved[static_cast<std::size_t>(b)] - moved[static_cast<std::size_t>(a)])), rc);
+    moved = x;
+    moved[static_cast<std::size_t>(a)] += u * (0.7 * buffer);
+    moved[static_cast<std::size_t>(b)] -= u * (0.3 * buffer - 1e-6);
+    EXPECT_FALSE(list.needsRebuild(moved, buffer));
+    expectComplete(in.system, moved, in.state.box, list, rc);
+}
+
+// Pruned to rc + inner at the starting positions, then every atom moves by just under half the
+// inner buffer (so any two add up to less than it): every pair within rc is still listed once.
+TEST(ClusterPairList, PrunedListHoldsEveryPairWhileMovesStayWithinTheInnerBuffer)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    const double rc = 1.0, buffer = 0.1, inner = 0.02;
+    ClusterPairList list;
+    list.build(in.system, in.state.positions, in.state.box, rc + buffer, 2);
+    std::vector<float> x, y, z;
+    const auto slots = list.slotAtoms();
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+        const std::size_t src = slots[s] >= 0 ? s : s - s % 4; // padding: the cluster's first atom
+        const Vec3 p = in.state.positions[static_cast<std::size_t>(slots[src])] + list.slotOffsets()[src];
+        x.push_back(static_cast<float>(p.x));
+        y.push_back(static_cast<float>(p.y));
+        z.push_back(static_cast<float>(p.z));
+    }
+    const std::size_t built = list.jEntries().size();
+    list.prune(x, y, z, rc + inner, 2);
+    ASSERT_TRUE(list.isPruned());
+    EXPECT_LT(list.jEntries().size(), built);
+    std::mt19937 rng(11);
+    std::normal_distribution<double> gauss;
+    std::vector<Vec3> moved = in.state.positions;
+    for (Vec3& p : moved) {
+        const Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
+        p += dir * (0.499 * inner / norm(dir));
+    }
+    expectComplete(in.system, moved, in.state.box, list, rc);
 }
 
 TEST(ClusterPairList, RefusesTriclinicBoxes)
@@ -169,7 +243,8 @@ TEST(CpuNonbondedPairList, UpdateRebuildsEveryNstlistStepsOrWhenAtomsMovedTooFar
     x[3].y += 0.01;
     EXPECT_FALSE(nb.updatePairList(x, in.state.box, 1, 10));
     EXPECT_TRUE(nb.updatePairList(x, in.state.box, 10, 10));
-    x[3].y += 0.06; // more than half the buffer since the rebuild at step 10
+    x[3].y += 0.06;
+    x[4].z -= 0.05; // with atom 3, more than the buffer since the rebuild at step 10
     EXPECT_TRUE(nb.updatePairList(x, in.state.box, 11, 10));
     EXPECT_FALSE(nb.updatePairList(x, in.state.box, 12, 10));
     EXPECT_THROW(nb.updatePairList(x, in.state.box, 13, 0), SetupError);

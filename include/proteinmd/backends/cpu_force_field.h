@@ -42,15 +42,20 @@ namespace proteinmd {
 class CpuNonbonded;
 struct MdpOptions;
 
-// The buffer for MD runs (`proteinmd run`): the displacement check rebuilds the list as soon as an
-// atom moved half the buffer, so the small GROMACS-sized buffers of the tolerance estimate
-// (~0.05 nm at 300 K, nstlist 10) rebuild it almost every step; at least this much keeps the
-// rebuilds at nstlist. Measured on DHFR, 2 threads: 0.048 nm / nstlist 10: 28.6 ms/step (pair
-// search 30%); 0.1 nm / nstlist 20: 12.8 ms/step. With the 0.1 nm buffer the displacement check
-// still rebuilds ~25 times per 100 steps, so nstlist matters little: 10 / 20 / 40 gave 12.8 / 12.3 /
-// 12.0 ms/step (pair search 27 / 24 / 24%); 20 is taken (GROMACS's usual CPU value).
-inline constexpr double kMinRunBuffer = 0.1;  // nm
-inline constexpr int kMinRunNstlist = 20;
+// The two-level list of MD runs (`proteinmd run`), chosen by measurement (dhfr: rc 0.9 nm, 300 K,
+// 2 fs; scan in ARCHITECTURE.md). The list checks are exact (the two largest displacements since
+// the build / prune against the outer / inner buffer), so the buffers trade work, not accuracy. On
+// dhfr the sum of the two largest moves grows ~0.022 nm per step, so the outer list lives about
+// buffer / 0.022 steps (0.1 nm: 22 builds per 100 steps, 0.25 nm: 7.5) and the pruned one about
+// pruneBuffer / 0.022 steps (0.02 nm: a prune every step, 0.03-0.045 nm: every 2nd). The kernel's
+// work is the pruned list (427k / 465k / 485k / 558k cluster pairs for an inner buffer of 0 / 0.03 /
+// 0.045 / 0.1 nm), a prune costs ~1/5 of a kernel call over the outer list, a build ~1.7 calls.
+// nstlist: the checks rebuild every ~13 steps anyway; a periodic rebuild at 20 added a third more
+// builds, at 50 few. nstprune: the checks re-prune every ~2 steps, so it made no difference.
+inline constexpr double kMinRunBuffer = 0.25;   // nm, outer buffer at least (the estimate if larger)
+inline constexpr double kRunPruneBuffer = 0.03; // nm, inner buffer
+inline constexpr int kMinRunNstlist = 50;
+inline constexpr int kRunNstprune = 10;
 
 struct CpuForceFieldOptions {
     int numThreads = 0;      // OpenMP threads for non-bonded and PME; 0 = omp_get_max_threads()
@@ -59,11 +64,16 @@ struct CpuForceFieldOptions {
     // when < 0 estimated from `verletBuffer` (tolerance, temperature, nstlist, dt).
     double buffer = -1;
     // Dynamic pruning (GROMACS's two-level list): when 0 <= pruneBuffer < buffer, every new list is
-    // pruned to the cluster pairs within max(rc) + pruneBuffer, and re-pruned by CpuNonbonded when an
-    // atom moved more than pruneBuffer / 2. -1: no pruning.
+    // pruned to the cluster pairs within max(rc) + pruneBuffer, and re-pruned every nstprune steps
+    // and whenever a pair may have closed in by more than pruneBuffer since (the two largest atom
+    // displacements add up to more). -1: no pruning.
     double pruneBuffer = -1;
-    double minBuffer = 0;                 // nm, lower bound on the estimated buffer
+    int nstprune = 10; // >= 1
+    // nm, lower bound on the estimated buffer, lowered where the box is too small for it (the list
+    // needs rlist <= half the shortest box width)
+    double minBuffer = 0;
     double verletBufferTolerance = 0.005; // kJ/mol/ps per atom
+    int estimateNstlist = 0;              // the list lifetime the estimate assumes; 0 = nstlist
     double temperature = 300;             // K, for the estimate
     double dt = 0.002;                    // ps, for the estimate
     PmePrecision pmePrecision = PmePrecision::Double;
@@ -73,8 +83,9 @@ struct CpuForceFieldOptions {
 // (gen-temp when there is no thermostat); with verlet-buffer-tolerance = -1 the buffer rlist - max(rc).
 CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
 
-// cpuForceFieldOptions() for an MD run: nstlist at least kMinRunNstlist and, when the buffer is
-// estimated from the tolerance, the estimate but at least kMinRunBuffer (see there why).
+// cpuForceFieldOptions() for an MD run: nstlist at least kMinRunNstlist; when the buffer is
+// estimated from the tolerance, the estimate for the mdp's nstlist but at least kMinRunBuffer;
+// pruned to kRunPruneBuffer every kRunNstprune steps (and whenever needed; see there why).
 CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
 
 class CpuForceField {
@@ -111,6 +122,11 @@ public:
     int numThreads() const { return numThreads_; }
     bool usesFastPath() const;  // false when the non-bonded part fell back to the reference loops
     long long pairListBuilds() const { return pairListBuilds_; }
+    long long pairListPrunes() const { return pairListPrunes_; } // re-prunes included, first prunes too
+    double pruneBuffer() const { return pruneBuffer_; }            // -1: no pruning
+    // Cluster pairs the kernel went through, summed over compute()/recompute() calls (its work).
+    long long clusterPairsComputed() const { return clusterPairsComputed_; }
+    int nstprune() const { return nstprune_; }
     long long steps() const { return step_; }
 
     // Wall time per part (pair_search, nonbonded, bonded, pme) accumulated over compute() calls.
@@ -135,6 +151,7 @@ private:
     int nstlist_ = 10;
     double buffer_ = 0;
     double pruneBuffer_ = -1;
+    int nstprune_ = 10;
     std::vector<CmapTable> cmapTables_;
     std::vector<BondedChunk> bondedChunks_; // the non-empty ones of kBondedChunks, in order
     std::optional<EwaldSetup> ewald_;
@@ -143,6 +160,8 @@ private:
     StepTimers timers_;
     long long step_ = 0;
     long long pairListBuilds_ = 0;
+    long long pairListPrunes_ = 0;
+    long long clusterPairsComputed_ = 0;
 };
 
 } // namespace proteinmd

@@ -45,22 +45,35 @@ public:
 
     // Dynamic pruning (GROMACS's nstlistPrune): shortens the list to the cluster pairs with an atom
     // pair within rcoulomb + innerBuffer at these positions; compute() uses the pruned list until
-    // the next buildPairList() or pruneList() (compute() re-prunes by itself once an atom moved more
-    // than innerBuffer / 2 from these positions). No-op on the reference fallback.
+    // the next buildPairList() or pruneList() (compute() re-prunes by itself once needsPrune()).
+    // No-op on the reference fallback.
     void pruneList(std::span<const Vec3> positions, double innerBuffer);
 
-    // True when the list must be rebuilt before compute(): never built, or some atom moved more
-    // than half the buffer since the last build (then a pair within the cut-off may be missing).
+    // For an MD loop, after updatePairList(): prunes a list that is not pruned yet (just built) or
+    // was pruned with another inner buffer, at steps that are multiples of nstprune (>= 1), and
+    // whenever needsPrune(positions). Returns true when it pruned.
+    bool updatePrunedList(std::span<const Vec3> positions, long long step, int nstprune, double innerBuffer);
+
+    // True when the list must be rebuilt before compute(): never built, or a pair may have closed
+    // in by more than the buffer since the last build (the two largest atom displacements add up
+    // to more than it), so a pair within the cut-off may be missing.
     bool needsRebuild(std::span<const Vec3> positions) const;
+
+    // The same for the pruned list against the inner buffer since the last prune (false when the
+    // list is not pruned).
+    bool needsPrune(std::span<const Vec3> positions) const;
 
     // ADDS LjSr, CoulombSr (and DispersionCorrection if requested) energies, forces and virial to
     // out (out.forces must hold one entry per atom). With computeEnergy = false only forces and
     // virial are added (energy terms untouched). The list is (re)built first if there is none, the
     // box differs from the one it was built for, or needsRebuild(positions); a pruned list is
-    // re-pruned if an atom moved more than half the inner buffer since pruning. So results never
+    // re-pruned if needsPrune(positions). So results never
     // miss a pair; buildPairList/updatePairList/pruneList only decide when the work is done.
-    // Throws SetupError for non-finite positions or wrong array sizes.
-    void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true);
+    // Throws SetupError for non-finite positions or wrong array sizes. listsChecked = true skips the
+    // O(N) displacement checks, for a caller that has just run updatePairList() (and, with pruning,
+    // updatePrunedList()) with these same positions and box, which did them (CpuForceField).
+    void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true,
+                 bool listsChecked = false);
 
     // Where the current list came from, so a checkpoint can have it rebuilt bit for bit (the
     // cluster order fixes the float summation order): the positions and box of the last build

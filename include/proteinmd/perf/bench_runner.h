@@ -20,6 +20,7 @@ struct BenchOptions {
     double buffer = -1;      // pair-list buffer (nm); -1 = the system's setting
     int nstlist = 0;         // list lifetime; 0 = the system's setting
     double pruneBuffer = -2; // inner (pruned) buffer (nm); -1 = no pruning; -2 = the system's setting
+    int nstprune = 0;        // periodic re-prune interval; 0 = the system's setting
 };
 
 // SetupError for repeats < 1 or steps < 0. commit, timestamp and load average are left to the caller.

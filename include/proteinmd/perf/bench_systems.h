@@ -4,7 +4,8 @@
 //   lj32k       the LAMMPS LJ-fluid benchmark (32,000 atoms) in reduced units mapped one to one onto
 //               proteinmd's: sigma = 1 nm, epsilon = 1 kJ/mol, m = 1 amu, so tau = sigma sqrt(m/epsilon)
 //               = 1 ps and dt = 0.005 tau = 0.005 ps; c6 = c12 = 4 epsilon sigma^6 (resp. ^12) = 4;
-//               rc = 2.5 nm plain cut (no shift), list buffer 0.3 nm rebuilt every 20 steps, NVE
+//               rc = 2.5 nm plain cut (no shift), list buffer 0.6 nm pruned to 0.1 nm (exact checks;
+//               LAMMPS: skin 0.3 every 20 steps), NVE
 //               velocity Verlet from LAMMPS's step-0 positions and velocities (initial_state.npy).
 //   dhfr, dhfr_2x2x1   system.top + system.gro + bench.mdp (leap-frog, PME, h-bond LINCS, SETTLE, v-rescale)
 //   water-1k, water-10k, water-100k, water-1m   periodic copies of ala2_solvated's 749 TIP3P waters

@@ -90,8 +90,13 @@ CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
 CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads)
 {
     CpuForceFieldOptions o = cpuForceFieldOptions(mdp, numThreads);
+    // The estimate for the mdp's own nstlist (GROMACS's buffer); the longer periodic interval only
+    // spares rebuilds, the displacement checks keep the list complete.
+    o.estimateNstlist = o.nstlist;
     o.nstlist = std::max(o.nstlist, kMinRunNstlist);
     o.minBuffer = kMinRunBuffer; // applies to the estimate only; an explicit rlist is kept
+    o.pruneBuffer = kRunPruneBuffer; // used when below the buffer
+    o.nstprune = kRunNstprune;
     return o;
 }
 
@@ -111,9 +116,16 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
     } else if (options_.periodic && box.isPeriodic()) {
         buffer_ = verletBufferFromTolerance(
             system_, options_, box,
-            VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstlist_, cpuOptions.dt});
-        buffer_ = std::max(buffer_, cpuOptions.minBuffer);
+            VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature,
+                                 cpuOptions.estimateNstlist > 0 ? cpuOptions.estimateNstlist : nstlist_, cpuOptions.dt});
+        // The lower bound gives way to the box: past half its width the list has no fast path.
+        const double roomInBox = box.maxCutoff() - std::max(options_.rcoulomb, options_.rvdw) - 1e-6;
+        buffer_ = std::max(buffer_, std::min(cpuOptions.minBuffer, roomInBox));
     }
+    if (cpuOptions.nstprune < 1) {
+        throw SetupError(fmt::format("CpuForceField: need nstprune >= 1, got {}", cpuOptions.nstprune));
+    }
+    nstprune_ = cpuOptions.nstprune;
     pruneBuffer_ = cpuOptions.pruneBuffer >= 0 && cpuOptions.pruneBuffer < buffer_ ? cpuOptions.pruneBuffer : -1;
     // Once here instead of in every step's chunk loops (which then use the unchecked evaluation).
     checkBondedIndices(system_.bonded, cmapTables_, static_cast<std::size_t>(system_.numAtoms()));
@@ -170,15 +182,19 @@ void CpuForceField::evaluate(std::span<const Vec3> positions, const Box& box, Fo
     checkCutoffsFitBox(options_, box);
     auto t = StepTimers::Clock::now();
     out.reset(system_.numAtoms());
-    if (countStep && nonbonded_->updatePairList(positions, box, step_, nstlist_)) {
-        ++pairListBuilds_;
+    if (countStep) {
+        pairListBuilds_ += nonbonded_->updatePairList(positions, box, step_, nstlist_) ? 1 : 0;
         if (pruneBuffer_ >= 0) {
-            nonbonded_->pruneList(positions, pruneBuffer_);
+            pairListPrunes_ += nonbonded_->updatePrunedList(positions, step_, nstprune_, pruneBuffer_) ? 1 : 0;
         }
     }
     t = timers_.charge(StepPart::PairSearch, t);
-    nonbonded_->compute(positions, box, out, computeEnergy);
+    // The updates above made the same displacement checks compute() would repeat (a pruned list
+    // without our pruning, e.g. restored from another setting, is left to compute()'s own check).
+    const bool listsChecked = countStep && (pruneBuffer_ >= 0 || nonbonded_->listPrunePositions().empty());
+    nonbonded_->compute(positions, box, out, computeEnergy, listsChecked);
     t = timers_.charge(StepPart::Nonbonded, t);
+    clusterPairsComputed_ += nonbonded_->numClusterPairs();
     addBonded(positions, box, out);
     t = timers_.charge(StepPart::Bonded, t);
     if (pme_) {

@@ -8,6 +8,7 @@
 #include "backends/cpu/cluster_kernel.h"
 #include "backends/cpu/kernel_pair_order.h"
 #include "neighbor/cluster_pair_list.h"
+#include "neighbor/displacement.h"
 #include "proteinmd/backends/reference_nonbonded.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/forces/dispersion_correction.h"
@@ -401,7 +402,30 @@ double CpuNonbonded::listInnerBuffer() const
 bool CpuNonbonded::needsRebuild(std::span<const Vec3> positions) const
 {
     const Impl& m = *impl_;
-    return m.fast && (!m.built || m.list.needsRebuild(positions, 0.5 * m.buffer));
+    return m.fast && (!m.built || m.list.needsRebuild(positions, m.buffer));
+}
+
+bool CpuNonbonded::needsPrune(std::span<const Vec3> positions) const
+{
+    const Impl& m = *impl_;
+    return m.fast && m.built && m.list.isPruned() &&
+           (positions.size() != m.prunePositions.size() || !(largestClosing(positions, m.prunePositions) <= m.innerBuffer));
+}
+
+bool CpuNonbonded::updatePrunedList(std::span<const Vec3> positions, long long step, int nstprune, double innerBuffer)
+{
+    if (nstprune < 1) {
+        throw SetupError(fmt::format("CpuNonbonded: nstprune must be >= 1, got {}", nstprune));
+    }
+    const Impl& m = *impl_;
+    if (!m.fast || !m.built) {
+        return false;
+    }
+    if (!m.list.isPruned() || innerBuffer != m.innerBuffer || step % nstprune == 0 || needsPrune(positions)) {
+        pruneList(positions, innerBuffer);
+        return true;
+    }
+    return false;
 }
 
 void CpuNonbonded::Impl::refreshSlots(std::span<const Vec3> positions)
@@ -419,7 +443,8 @@ void CpuNonbonded::Impl::refreshSlots(std::span<const Vec3> positions)
     }
 }
 
-void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy)
+void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy,
+                           bool listsChecked)
 {
     Impl& m = *impl_;
     if (!m.fast) {
@@ -448,19 +473,14 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
                                          x.x, x.y, x.z));
         }
     }
-    // A stale list would silently miss pairs, so it is rebuilt (or re-pruned) whenever an atom
-    // moved too far; the O(N) checks cost little next to the kernel.
+    // A stale list would silently miss pairs, so it is rebuilt (or re-pruned) whenever a pair may
+    // have closed in by more than the buffer; the O(N) checks cost little next to the kernel.
     if (!m.built || !(box.vectors()[0] == m.list.box().vectors()[0] && box.vectors()[1] == m.list.box().vectors()[1] &&
                       box.vectors()[2] == m.list.box().vectors()[2]) ||
-        m.list.needsRebuild(positions, 0.5 * m.buffer)) {
+        (!listsChecked && m.list.needsRebuild(positions, m.buffer))) {
         buildPairList(positions, box);
-    } else if (m.list.isPruned()) {
-        for (std::size_t i = 0; i < n; ++i) {
-            if (norm2(positions[i] - m.prunePositions[i]) > 0.25 * m.innerBuffer * m.innerBuffer) {
-                pruneList(positions, m.innerBuffer);
-                break;
-            }
-        }
+    } else if (!listsChecked && needsPrune(positions)) {
+        pruneList(positions, m.innerBuffer);
     }
     m.refreshSlots(positions);
 

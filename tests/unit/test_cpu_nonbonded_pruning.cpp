@@ -1,0 +1,156 @@
+// Dynamic pruning and the displacement bound behind both list checks: largestClosing is the sum of
+// the two largest moves; a pruned list holds every pair within the cut-off as long as needsPrune
+// is false, and is the same for any thread count; updatePrunedList keeps its schedule.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "neighbor/cluster_pair_list.h"
+#include "neighbor/displacement.h"
+#include "test_support/test_paths.h"
+
+#include "proteinmd/backends/cpu_force_field.h"
+#include "proteinmd/backends/cpu_nonbonded.h"
+#include "proteinmd/core/error.h"
+#include "proteinmd/io/simulation_inputs.h"
+
+using namespace proteinmd;
+
+namespace {
+
+SimulationInputs loadAla2()
+{
+    const auto dir = test::benchmarkDir("ala2_solvated");
+    return loadGromacsInputs(InputFiles{dir / "system.top", dir / "system.gro", dir / "energy.mdp", {}, {}});
+}
+
+// Slot positions in the list's frame, as CpuNonbonded hands them to prune().
+void slotPositions(const ClusterPairList& list, std::span<const Vec3> positions, std::vector<float>& x,
+                   std::vector<float>& y, std::vector<float>& z)
+{
+    const auto slots = list.slotAtoms();
+    x.clear();
+    y.clear();
+    z.clear();
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+        const std::size_t src = slots[s] >= 0 ? s : s - s % 4; // padding: the cluster's first atom
+        const Vec3 p = positions[static_cast<std::size_t>(slots[src])] + list.slotOffsets()[src];
+        x.push_back(static_cast<float>(p.x));
+        y.push_back(static_cast<float>(p.y));
+        z.push_back(static_cast<float>(p.z));
+    }
+}
+
+} // namespace
+
+TEST(LargestClosing, IsTheSumOfTheTwoLargestMoves)
+{
+    std::vector<Vec3> then(21, Vec3{1, 2, 3});
+    std::vector<Vec3> now = then;
+    EXPECT_EQ(largestClosing(now, then), 0.0);
+    now[4].x += 0.3;
+    EXPECT_NEAR(largestClosing(now, then), 0.3, 1e-12);
+    now[12].y -= 0.4; // same lane as atom 4 in an 8-lane loop
+    now[20].z += 0.1; // the remainder after the lanes
+    EXPECT_NEAR(largestClosing(now, then), 0.7, 1e-12);
+    now[17] += Vec3{0.5, 0, 0.5};
+    EXPECT_NEAR(largestClosing(now, then), 0.4 + std::sqrt(0.5), 1e-12);
+    now[3].x = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_TRUE(std::isinf(largestClosing(now, then)));
+    EXPECT_NEAR(largestClosing(std::vector<Vec3>{Vec3{0.2, 0, 0}}, std::vector<Vec3>{Vec3{}}), 0.2, 1e-12);
+}
+
+TEST(ClusterPairListPrune, OneAndTwoThreadsPruneToTheSameList)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    std::vector<float> x, y, z;
+    ClusterPairList one, two;
+    one.build(in.system, in.state.positions, in.state.box, 1.2, 1);
+    two.build(in.system, in.state.positions, in.state.box, 1.2, 2);
+    slotPositions(one, in.state.positions, x, y, z);
+    one.prune(x, y, z, 1.03, 1);
+    two.prune(x, y, z, 1.03, 2);
+    EXPECT_LT(one.jEntries().size(), one.numBuiltClusterPairs());
+    ASSERT_EQ(one.iEntries().size(), two.iEntries().size());
+    ASSERT_EQ(one.jEntries().size(), two.jEntries().size());
+    for (std::size_t k = 0; k < one.iEntries().size(); ++k) {
+        EXPECT_EQ(one.iEntries()[k].jBegin, two.iEntries()[k].jBegin);
+        EXPECT_EQ(one.iEntries()[k].jEnd, two.iEntries()[k].jEnd);
+    }
+    for (std::size_t k = 0; k < one.jEntries().size(); ++k) {
+        EXPECT_EQ(one.jEntries()[k].cluster, two.jEntries()[k].cluster);
+        EXPECT_EQ(one.jEntries()[k].interact, two.jEntries()[k].interact);
+    }
+}
+
+// The pruned list of a ClusterPairList misses no pair while the two largest moves since the prune
+// stay within the inner buffer (ClusterPairList.PrunedListHoldsEveryPair...); CpuNonbonded's check:
+TEST(CpuNonbondedPrune, NeedsPruneWhenTheTwoLargestMovesAddUpToMoreThanTheInnerBuffer)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, 0.1, 2);
+    nb.buildPairList(in.state.positions, in.state.box);
+    EXPECT_FALSE(nb.needsPrune(in.state.positions)); // not pruned
+    const long long fullPairs = nb.numClusterPairs();
+    nb.pruneList(in.state.positions, 0.02);
+    EXPECT_LT(nb.numClusterPairs(), fullPairs);
+    std::vector<Vec3> moved = in.state.positions;
+    moved[7].x += 0.011;
+    moved[2].y += 0.0089;
+    EXPECT_FALSE(nb.needsPrune(moved));
+    moved[2].y += 0.0002;
+    EXPECT_TRUE(nb.needsPrune(moved));
+    EXPECT_FALSE(nb.needsRebuild(moved));
+    // compute() re-prunes by itself: afterwards the list is pruned at the moved positions.
+    ForceOutput out;
+    out.reset(in.system.numAtoms());
+    nb.compute(moved, in.state.box, out);
+    EXPECT_FALSE(nb.needsPrune(moved));
+    EXPECT_EQ(nb.listPrunePositions()[2].y, moved[2].y);
+}
+
+TEST(CpuNonbondedPrune, UpdatePrunesAfterABuildEveryNstpruneStepsOrWhenAtomsMovedTooFar)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, 0.1, 1);
+    std::vector<Vec3> x = in.state.positions;
+    EXPECT_FALSE(nb.updatePrunedList(x, 0, 4, 0.02)); // nothing built yet
+    EXPECT_TRUE(nb.updatePairList(x, in.state.box, 0, 100));
+    EXPECT_TRUE(nb.updatePrunedList(x, 1, 4, 0.02)); // a new list is pruned at once
+    EXPECT_FALSE(nb.updatePrunedList(x, 2, 4, 0.02));
+    EXPECT_TRUE(nb.updatePrunedList(x, 4, 4, 0.02));
+    x[3].y += 0.011;
+    x[8].z += 0.010;
+    EXPECT_TRUE(nb.updatePrunedList(x, 5, 4, 0.02)); // two moves add up to more than 0.02
+    EXPECT_FALSE(nb.updatePrunedList(x, 6, 4, 0.02));
+    EXPECT_TRUE(nb.updatePrunedList(x, 7, 4, 0.03)); // another inner buffer
+    EXPECT_THROW(nb.updatePrunedList(x, 8, 0, 0.02), SetupError);
+}
+
+// proteinmd run's list: the outer buffer is at least kMinRunBuffer, but never so wide that the box
+// loses the fast path; the pruned list is on.
+TEST(CpuRunForceFieldOptions, OuterBufferAtLeastTheRunMinimumAsFarAsTheBoxAllows)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    const CpuForceFieldOptions o = cpuRunForceFieldOptions(in.mdp, 1);
+    EXPECT_GE(o.nstlist, kMinRunNstlist);
+    EXPECT_EQ(o.pruneBuffer, kRunPruneBuffer);
+    const double rc = std::max(in.mdp.nonbonded.rcoulomb, in.mdp.nonbonded.rvdw);
+    CpuForceField wide(in.system, in.mdp.nonbonded, in.state.box, o);
+    EXPECT_TRUE(wide.usesFastPath());
+    EXPECT_GE(wide.buffer(), std::min(kMinRunBuffer, in.state.box.maxCutoff() - rc - 1e-6));
+    EXPECT_LE(wide.rlist(), in.state.box.maxCutoff());
+    // A box just wide enough for rc + 0.05 nm: the minimum gives way, the fast path stays.
+    const double width = 2 * (rc + 0.05);
+    const Box small = Box::rectangular(width, width, width);
+    CpuForceField narrow(in.system, in.mdp.nonbonded, small, o);
+    EXPECT_TRUE(narrow.usesFastPath());
+    EXPECT_LT(narrow.buffer(), kMinRunBuffer);
+    EXPECT_LE(narrow.rlist(), small.maxCutoff());
+}
