@@ -76,7 +76,7 @@ struct CpuForceFieldOptions {
     int estimateNstlist = 0;              // the list lifetime the estimate assumes; 0 = nstlist
     double temperature = 300;             // K, for the estimate
     double dt = 0.002;                    // ps, for the estimate
-    PmePrecision pmePrecision = PmePrecision::Double;
+    PmePrecision pmePrecision = PmePrecision::Single;
 };
 
 // From an .mdp: nstlist, dt; with verlet-buffer-tolerance > 0 the estimate at the largest ref-t
