@@ -328,15 +328,15 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
     }
 }
 
-// The forces on a cluster's 4 slots from numBlocks force buffers (blockStride floats apart, the
-// kernel's layout, kForceStride floats at `first` in each): x of slots 0-3, then y, then z, summed
-// over the buffers in order, then over the 4 shares of each slot.
-inline void reduceClusterForces(const float* first, std::size_t blockStride, int numBlocks, float (&out)[16])
+// The forces on a cluster's 4 slots from the block buffers that hold a share of them (`shares`: the
+// cluster's kForceStride floats in each, in block order): x of slots 0-3, then y, then z, summed
+// over the buffers in order, then over the 4 lane shares of each slot.
+inline void reduceClusterForces(const float* const* shares, int numShares, float (&out)[16])
 {
     using namespace simd;
     Float16 x = zero(), y = zero(), z = zero();
-    for (int b = 0; b < numBlocks; ++b) {
-        const float* const p = first + static_cast<std::size_t>(b) * blockStride;
+    for (int b = 0; b < numShares; ++b) {
+        const float* const p = shares[b];
         x = x + load(p);
         y = y + load(p + 16);
         z = z + load(p + 32);

@@ -25,6 +25,10 @@ constexpr int kNumBlocks = 4;
 constexpr int kC = ClusterPairList::kClusterSize;
 // Floats of a block's force buffer per slot (the kernel's per-cluster records).
 constexpr std::size_t kBlockForceSize = cpu::kForceStride / kC;
+// Clusters per chunk of a block's force buffer. A block only zeroes and contributes the chunks its
+// cluster pairs touch (GROMACS's per-thread "touched" flags): a block's i-clusters are a slab of the
+// box, so most of the buffer stays untouched and need not be cleared or summed every step.
+constexpr std::size_t kChunkClusters = 16;
 
 bool isEwald(const NonbondedOptions& o) { return o.coulombType == CoulombType::Pme || o.coulombType == CoulombType::Ewald; }
 
@@ -96,6 +100,9 @@ struct CpuNonbonded::Impl {
 
     void refreshSlots(std::span<const Vec3> positions);
     void splitBlocks();
+    void markTouchedChunks();
+    std::vector<std::uint8_t> touched; // kNumBlocks x numChunks: 1 where the block writes forces
+    std::size_t numChunks = 0;
     void runKernel(bool energy, int i0, int i1, float* f, cpu::BlockResult& r) const;
 };
 
@@ -284,6 +291,27 @@ void CpuNonbonded::Impl::splitBlocks()
     }
     for (; b <= kNumBlocks; ++b) {
         blockStart[static_cast<std::size_t>(b)] = static_cast<int>(entries.size());
+    }
+    markTouchedChunks();
+}
+
+void CpuNonbonded::Impl::markTouchedChunks()
+{
+    // Depends on the list alone (not on the thread count), so the sums below stay bit-identical.
+    const auto iEntries = list.iEntries();
+    const auto jEntries = list.jEntries();
+    const std::size_t numClusters = list.slotAtoms().size() / kC;
+    numChunks = (numClusters + kChunkClusters - 1) / kChunkClusters;
+    touched.assign(static_cast<std::size_t>(kNumBlocks) * numChunks, 0);
+    for (int b = 0; b < kNumBlocks; ++b) {
+        std::uint8_t* const flags = touched.data() + static_cast<std::size_t>(b) * numChunks;
+        for (int ie = blockStart[static_cast<std::size_t>(b)]; ie < blockStart[static_cast<std::size_t>(b) + 1]; ++ie) {
+            const ClusterPairList::IEntry& entry = iEntries[static_cast<std::size_t>(ie)];
+            flags[static_cast<std::size_t>(entry.cluster) / kChunkClusters] = 1;
+            for (int je = entry.jBegin; je < entry.jEnd; ++je) {
+                flags[static_cast<std::size_t>(jEntries[static_cast<std::size_t>(je)].cluster) / kChunkClusters] = 1;
+            }
+        }
     }
 }
 
@@ -488,7 +516,14 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
 #pragma omp parallel for num_threads(m.numThreads) schedule(dynamic, 1)
     for (int b = 0; b < kNumBlocks; ++b) {
         float* f = m.blockForces.data() + static_cast<std::size_t>(b) * kBlockForceSize * numSlots;
-        std::fill(f, f + kBlockForceSize * numSlots, 0.0f);
+        const std::uint8_t* const flags = m.touched.data() + static_cast<std::size_t>(b) * m.numChunks;
+        const std::size_t chunkFloats = kChunkClusters * cpu::kForceStride;
+        for (std::size_t chunk = 0; chunk < m.numChunks; ++chunk) {
+            if (flags[chunk] != 0) {
+                float* const first = f + chunk * chunkFloats;
+                std::fill(first, std::min(first + chunkFloats, f + kBlockForceSize * numSlots), 0.0f);
+            }
+        }
         cpu::BlockResult& r = m.blockResults[static_cast<std::size_t>(b)];
         r = cpu::BlockResult{};
         const int i0 = m.blockStart[static_cast<std::size_t>(b)];
@@ -509,8 +544,19 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
         Matrix3 v{};
         alignas(64) float clusterForce[16];
         for (std::size_t k = begin; k < end; ++k) {
-            cpu::reduceClusterForces(m.blockForces.data() + k * cpu::kForceStride, kBlockForceSize * numSlots,
-                                     kNumBlocks, clusterForce);
+            std::array<const float*, kNumBlocks> shares{};
+            int numShares = 0;
+            for (int b = 0; b < kNumBlocks; ++b) {
+                if (m.touched[static_cast<std::size_t>(b) * m.numChunks + k / kChunkClusters] != 0) {
+                    shares[static_cast<std::size_t>(numShares++)] =
+                        m.blockForces.data() + static_cast<std::size_t>(b) * kBlockForceSize * numSlots +
+                        k * cpu::kForceStride;
+                }
+            }
+            if (numShares == 0) {
+                continue; // no pair in any block: zero force
+            }
+            cpu::reduceClusterForces(shares.data(), numShares, clusterForce);
             for (std::size_t s = k * kC; s < (k + 1) * kC; ++s) {
                 if (slots[s] < 0) {
                     continue;
