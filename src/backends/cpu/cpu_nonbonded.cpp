@@ -303,6 +303,7 @@ void CpuNonbonded::Impl::markTouchedChunks()
     const std::size_t numClusters = list.slotAtoms().size() / kC;
     numChunks = (numClusters + kChunkClusters - 1) / kChunkClusters;
     touched.assign(static_cast<std::size_t>(kNumBlocks) * numChunks, 0);
+#pragma omp parallel for num_threads(numThreads) schedule(static, 1)
     for (int b = 0; b < kNumBlocks; ++b) {
         std::uint8_t* const flags = touched.data() + static_cast<std::size_t>(b) * numChunks;
         for (int ie = blockStart[static_cast<std::size_t>(b)]; ie < blockStart[static_cast<std::size_t>(b) + 1]; ++ie) {
