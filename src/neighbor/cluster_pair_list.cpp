@@ -83,6 +83,11 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
         }
         jCounts_[static_cast<std::size_t>(t)] =
             searchRange(system, bound(t), bound(t + 1), iParts_[static_cast<std::size_t>(t)], jOut);
+        // Masked cluster pairs first in each i-entry (see isFullPair); in place, deterministic.
+        for (const IEntry& e : iParts_[static_cast<std::size_t>(t)]) {
+            std::partition(jOut.begin() + e.jBegin, jOut.begin() + e.jEnd,
+                           [](const JEntry& j) { return !isFullPair(j); });
+        }
     }
     joinParts(iEntries_, jEntries_);
     pruned_ = false;

@@ -36,6 +36,11 @@ class ClusterPairList {
         std::uint16_t excluded = 0; // excluded pair: exclusion correction only
     };
 
+    // A cluster pair whose 16 atom pairs all interact normally (no exclusion, padding or self pair).
+    // Within each i-entry the list keeps the others first, then these (build partitions, prune keeps
+    // the order), so the kernel can run the full ones without per-pair masks.
+    static bool isFullPair(const JEntry& j) { return j.interact == 0xffff && j.excluded == 0; }
+
     // True when the list can be built: a periodic rectangular box with rlist <= box.maxCutoff().
     static bool usable(const Box& box, double rlist);
 

@@ -189,6 +189,31 @@ TEST(CpuKernelPairOrder, PutsFullClusterPairsLastInEachIEntry)
     // Solvated ala2 has both kinds (waters' own clusters carry exclusions).
     EXPECT_GT(numFull, 0u);
     EXPECT_GT(numMasked, 0u);
+
+    // The prune keeps the order, so the pruned list is split the same way.
+    const auto slots = list.slotAtoms();
+    std::vector<float> x(slots.size()), y(slots.size()), z(slots.size());
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+        const std::size_t first = s - s % ClusterPairList::kClusterSize; // padding sits on its cluster's first atom
+        const std::size_t src = slots[s] >= 0 ? s : first;
+        const Vec3 p = in.state.positions[static_cast<std::size_t>(slots[src])] + list.slotOffsets()[src];
+        x[s] = static_cast<float>(p.x);
+        y[s] = static_cast<float>(p.y);
+        z[s] = static_cast<float>(p.z);
+    }
+    list.prune(x, y, z, 0.9, 2);
+    ASSERT_TRUE(list.isPruned());
+    ASSERT_LT(list.jEntries().size(), list.numBuiltClusterPairs());
+    order.update(list, 1);
+    ASSERT_EQ(order.jEntries().data(), list.jEntries().data());
+    for (std::size_t e = 0; e < list.iEntries().size(); ++e) {
+        const auto& entry = list.iEntries()[e];
+        for (int j = entry.jBegin; j < entry.jEnd; ++j) {
+            EXPECT_EQ(cpu::KernelPairOrder::isFull(list.jEntries()[static_cast<std::size_t>(j)]),
+                      j >= order.fullBegin()[e])
+                << "pruned i-entry " << e << ", j " << j;
+        }
+    }
 }
 
 TEST(CpuKernelVariants, NoChargesTakeTheCoulombFreeKernel)
