@@ -22,34 +22,6 @@ namespace proteinmd {
 
 namespace {
 
-struct KineticSums {
-    double kinetic = 0;
-    Matrix3 tensor{};
-};
-
-// kineticEnergy and kineticEnergyTensor in one pass over the velocities, each accumulated in its own
-// order (so the same bits as the two separate loops; the tensor is symmetric, v_r v_c = v_c v_r).
-KineticSums kineticSums(std::span<const double> masses, std::span<const Vec3> velocities)
-{
-    double twice = 0, xx = 0, xy = 0, xz = 0, yy = 0, yz = 0, zz = 0;
-    for (std::size_t i = 0; i < velocities.size(); ++i) {
-        const Vec3& v = velocities[i];
-        const double m = masses[i];
-        const double half = 0.5 * m;
-        twice += m * norm2(v);
-        xx += v.x * v.x * half;
-        xy += v.x * v.y * half;
-        xz += v.x * v.z * half;
-        yy += v.y * v.y * half;
-        yz += v.y * v.z * half;
-        zz += v.z * v.z * half;
-    }
-    KineticSums sums;
-    sums.kinetic = 0.5 * twice;
-    sums.tensor = Matrix3{{Vec3{xx, xy, xz}, Vec3{xy, yy, yz}, Vec3{xz, yz, zz}}};
-    return sums;
-}
-
 class LeapFrog : public Integrator {
 public:
     LeapFrog(const System& system, ForceFunction forces, const Constraints* constraints, IntegratorOptions options,
@@ -76,13 +48,8 @@ public:
         if (thermostat_ != nullptr) {
             thermostat_->apply(state.velocities, system_.masses, dof_, state.step, dt);
         }
-        // elements::kick and elements::drift fused with keeping x(t) for the constraints: one pass.
         previous_.resize(state.positions.size());
-        for (std::size_t i = 0; i < state.positions.size(); ++i) {
-            previous_[i] = state.positions[i];
-            state.velocities[i] += out_.forces[i] * (dt * inverseMasses_[i]);
-            state.positions[i] += state.velocities[i] * dt;
-        }
+        elements::kickDriftKeeping(state.positions, state.velocities, previous_, out_.forces, inverseMasses_, dt);
         if (constraints_ != nullptr) {
             const auto start = StepTimers::Clock::now();
             constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities,
