@@ -1,15 +1,13 @@
 #include "proteinmd/core/units.h"
 #include "proteinmd/integrators/barostat.h"
+#include "proteinmd/integrators/kinetic_energy.h"
 
 namespace proteinmd {
 
 Matrix3 kineticEnergyTensor(std::span<const double> masses, std::span<const Vec3> velocities)
 {
-    Matrix3 tensor{};
-    for (std::size_t i = 0; i < velocities.size(); ++i) {
-        tensor += outer(velocities[i], velocities[i]) * (0.5 * masses[i]);
-    }
-    return tensor;
+    // One threaded pass over fixed atom blocks (kinetic_energy.h), bit-identical for any thread count.
+    return kineticSums(masses, velocities).tensor;
 }
 
 Matrix3 pressureTensor(const Matrix3& kineticTensor, const Matrix3& virial, const Box& box)

@@ -46,14 +46,15 @@ public:
         e.step = state.step;
         e.time = state.time;
         elements::takePotential(e, out_);
-        e.kinetic = kineticEnergy(system_.masses, state.velocities);
+        const KineticSums sums = kineticSums(system_.masses, state.velocities);
+        e.kinetic = sums.kinetic;
         e.total = e.potential + e.kinetic;
         e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0) -
                       (barostat_ != nullptr ? barostat_->energyAdded() : 0.0);
         e.temperature = temperature(e.kinetic, dof_);
         e.forceVirial = out_.virial;
         e.constraintVirial = closingConstraintVirial_;
-        e.kineticTensor = kineticEnergyTensor(system_.masses, state.velocities);
+        e.kineticTensor = sums.tensor;
         elements::fillPressure(e, state.box);
 
         elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
