@@ -92,11 +92,13 @@ std::unique_ptr<BenchSystem> makeLjFluid(const std::filesystem::path& initialSta
     mdp.nonbonded.dispersionCorrection = DispersionCorrectionType::No;
     mdp.nstlist = 50;
     // LAMMPS uses a 0.3 sigma skin rebuilt every 20 steps; our exact displacement checks rebuild
-    // when needed, and a wider outer list pruned to a thin inner one measured fastest (0.3 / none:
-    // 12.5 builds per 100 steps, 213k cluster pairs; 0.6 / 0.1: 6 builds, 37 prunes, 176k pairs).
+    // when needed. Measured at 2 threads (ms/step, builds and prunes per 100 steps): 0.35 / no
+    // pruning 2.15-2.19 (12, 0); 0.45 / none 2.21-2.24 (9.7, 0); 0.6 / none 2.15-2.23 (7.7, 0);
+    // 0.6 / 0.1 2.36 (7.7, 40); 0.8 / 0.15 2.22-2.24 (5.7, 32). Dense LJ has few pairs beyond the
+    // cut-off to prune away, so a prune (about one kernel call here) does not pay for itself.
     b->forceField.nstlist = 50;
-    b->forceField.buffer = 0.6;
-    b->forceField.pruneBuffer = 0.1;
+    b->forceField.buffer = 0.35;
+    b->forceField.pruneBuffer = -1;
     b->forceField.nstprune = 10;
     b->referencePotentialPerAtom = kLj32kPotentialPerAtom;
     b->defaultSteps = 100;
