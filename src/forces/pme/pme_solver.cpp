@@ -121,11 +121,13 @@ double PmeSolver::compute(std::span<const Vec3> positions, std::span<const doubl
         throw SetupError("PME needs a periodic box");
     }
     // One branch-free pass (it vectorises); the atom is looked for only when something is wrong.
-    bool allFinite = true;
+    int finite = 1;
     for (std::size_t i = 0; i < n; ++i) {
         const Vec3& r = positions[i];
-        allFinite &= std::isfinite(r.x) & std::isfinite(r.y) & std::isfinite(r.z);
+        finite &= static_cast<int>(std::isfinite(r.x)) & static_cast<int>(std::isfinite(r.y)) &
+                  static_cast<int>(std::isfinite(r.z));
     }
+    const bool allFinite = finite != 0;
     for (std::size_t i = 0; !allFinite && i < n; ++i) {
         const Vec3& r = positions[i];
         if (!std::isfinite(r.x) || !std::isfinite(r.y) || !std::isfinite(r.z)) {

@@ -7,11 +7,13 @@
 
 #include <cstring>
 
-// Without AVX, GCC warns at every use that returning a 32-byte vector changes the ABI (-Wpsabi).
+// Without AVX, GCC and clang warn at every use that returning a 32-byte vector changes the ABI (-Wpsabi).
 // These vectors never cross a function boundary outside the PME source files (all compiled with the
 // same flags), so the warning does not apply; it is silenced for the rest of the including file,
 // which is only ever a PME .cpp file.
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#elif defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
