@@ -14,27 +14,15 @@
 #include "proteinmd/backends/reference_nonbonded.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/io/simulation_inputs.h"
+#include "test_support/force_comparison.h"
 #include "test_support/test_paths.h"
 
 using namespace proteinmd;
 
 namespace {
 
-SimulationInputs load(const char* system, const char* mdp)
-{
-    const auto dir = test::benchmarkDir(system);
-    return loadGromacsInputs(InputFiles{dir / "system.top", dir / "system.gro", dir / mdp, {}, {}});
-}
-
-double relativeRms(const std::vector<Vec3>& ours, const std::vector<Vec3>& reference)
-{
-    double diff2 = 0, ref2 = 0;
-    for (std::size_t i = 0; i < ours.size(); ++i) {
-        diff2 += norm2(ours[i] - reference[i]);
-        ref2 += norm2(reference[i]);
-    }
-    return std::sqrt(diff2 / ref2);
-}
+SimulationInputs load(const char* system, const char* mdp) { return test::loadBenchmark(system, mdp); }
+using test::relativeRms;
 
 double relativeMatrixDiff(const Matrix3& a, const Matrix3& b)
 {

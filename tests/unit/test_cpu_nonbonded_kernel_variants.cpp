@@ -17,27 +17,15 @@
 #include "proteinmd/backends/reference_nonbonded.h"
 #include "proteinmd/io/simulation_inputs.h"
 #include "proteinmd/simd/simd_float16.h"
+#include "test_support/force_comparison.h"
 #include "test_support/test_paths.h"
 
 using namespace proteinmd;
 
 namespace {
 
-SimulationInputs load(const char* system, const char* mdp)
-{
-    const auto dir = test::benchmarkDir(system);
-    return loadGromacsInputs(InputFiles{dir / "system.top", dir / "system.gro", dir / mdp, {}, {}});
-}
-
-double relativeRms(const std::vector<Vec3>& ours, const std::vector<Vec3>& reference)
-{
-    double diff2 = 0, ref2 = 0;
-    for (std::size_t i = 0; i < ours.size(); ++i) {
-        diff2 += norm2(ours[i] - reference[i]);
-        ref2 += norm2(reference[i]);
-    }
-    return std::sqrt(diff2 / ref2);
-}
+SimulationInputs load(const char* system, const char* mdp) { return test::loadBenchmark(system, mdp); }
+using test::relativeRms;
 
 // Fast path (2 threads, 0.1 nm buffer) vs reference: forces 1e-5 relative RMS, energies 1e-6.
 void expectFastMatchesReference(const SimulationInputs& in)
