@@ -67,8 +67,9 @@ class StochasticDynamics : public Integrator {
 
         out_.energiesWanted = options_.wantsEnergy(state.step);
         forces_(state.positions, state.box, out_);
-        const double kineticBefore = kineticEnergy(system_.masses, state.velocities);
-        const Matrix3 tensorBefore = kineticEnergyTensor(system_.masses, state.velocities);
+        const KineticSums before = kineticSums(system_.masses, state.velocities); // one pass for both
+        const double kineticBefore = before.kinetic;
+        const Matrix3 tensorBefore = before.tensor;
         previous_ = state.positions;
         elements::kick(state.velocities, out_.forces, inverseMasses_, dt);
         elements::drift(state.positions, state.velocities, dt);

@@ -200,7 +200,8 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
         d.c6Times6.push_back(static_cast<float>(6 * system.c6[k]));
         d.c12Times6.push_back(static_cast<float>(6 * system.c12[k]));
     }
-    m.noCharges = std::all_of(system.charges.begin(), system.charges.end(), [](double q) { return q == 0; });    d.rc2 = static_cast<float>(options.rcoulomb * options.rcoulomb);
+    m.noCharges = std::all_of(system.charges.begin(), system.charges.end(), [](double q) { return q == 0; });
+    d.rc2 = static_cast<float>(options.rcoulomb * options.rcoulomb);
     d.rvdw2 = static_cast<float>(options.rvdw * options.rvdw);
     const nonbonded::LjConstants lj = nonbonded::LjConstants::make(options.vdwModifier, options.rvdw, options.rvdwSwitch);
     d.shift6 = static_cast<float>(lj.shift6);
