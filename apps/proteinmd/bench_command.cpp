@@ -33,6 +33,10 @@ void BenchCommand::registerWith(CLI::App& app)
         ->check(CLI::Range(-1.0, 10.0));
     command_->add_option("--nstprune", nstprune_, "Re-prune the pair list every this many steps (default: per system)")
         ->check(CLI::PositiveNumber);
+    command_->add_option("--prune-rule", pruneRule_,
+                         "exact: re-prune whenever a pair may be missing; estimated: every nstprune steps, with the "
+                         "inner buffer from the drift tolerance unless --prune-buffer (default: per system)")
+        ->check(CLI::IsMember({"exact", "estimated"}));
     command_->add_option("--benchmarks", benchmarksDir_,
                          "Folder of the reference systems (default: $PROTEINMD_BENCHMARKS or the build's shared/benchmarks)");
     command_->add_option("--save-baseline", saveBaseline_, "Write the result as a baseline JSON file");
@@ -128,7 +132,7 @@ int BenchCommand::run() const
     }
     const double load = loadAverage();
     std::unique_ptr<BenchSystem> system = makeBenchSystem(name_, dir);
-    BenchResult result = runBenchmark(*system, BenchOptions{steps_, repeats_, warmup_, threads_, buffer_, nstlist_, pruneBuffer_, nstprune_});
+    BenchResult result = runBenchmark(*system, BenchOptions{steps_, repeats_, warmup_, threads_, buffer_, nstlist_, pruneBuffer_, nstprune_, pruneRule_});
     result.commit = currentCommit();
     result.timestamp = utcTimestamp();
     result.loadAverage = load;

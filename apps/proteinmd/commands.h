@@ -87,6 +87,7 @@ private:
     int nstlist_ = 0;
     double pruneBuffer_ = -2;
     int nstprune_ = 0;
+    std::string pruneRule_;
     std::filesystem::path benchmarksDir_;
     std::filesystem::path saveBaseline_;
     std::filesystem::path compare_;

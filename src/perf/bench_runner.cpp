@@ -55,6 +55,12 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     if (options.nstprune > 0) {
         ffOptions.nstprune = options.nstprune;
     }
+    if (!options.pruneRule.empty()) {
+        if (options.pruneRule != "exact" && options.pruneRule != "estimated") {
+            throw SetupError(fmt::format("bench: prune rule must be 'exact' or 'estimated', got '{}'", options.pruneRule));
+        }
+        ffOptions.pruneRule = options.pruneRule == "exact" ? PruneRule::Exact : PruneRule::Estimated;
+    }
     CpuForceField forceField(b.system, b.mdp.nonbonded, b.state.box, ffOptions);
 
     BenchResult r;
@@ -69,6 +75,7 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     r.extra["prune_buffer_nm"] = forceField.pruneBuffer();
     r.extra["nstlist"] = ffOptions.nstlist;
     r.extra["nstprune"] = forceField.nstprune();
+    r.extra["prune_estimated"] = forceField.pruneRule() == PruneRule::Estimated ? 1 : 0;
     r.extra["fast_path"] = forceField.usesFastPath() ? 1 : 0;
 
     if (b.referencePotentialPerAtom) {

@@ -13,6 +13,7 @@
 
 #include "proteinmd/backends/cpu_force_field.h"
 #include "proteinmd/backends/cpu_nonbonded.h"
+#include "proteinmd/backends/verlet_buffer.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/io/simulation_inputs.h"
 
@@ -140,6 +141,7 @@ TEST(CpuRunForceFieldOptions, OuterBufferAtLeastTheRunMinimumAsFarAsTheBoxAllows
     const SimulationInputs in = loadAla2();
     const CpuForceFieldOptions o = cpuRunForceFieldOptions(in.mdp, 1);
     EXPECT_GE(o.nstlist, kMinRunNstlist);
+    EXPECT_EQ(o.pruneRule, PruneRule::Exact);
     EXPECT_EQ(o.pruneBuffer, kRunPruneBuffer);
     const double rc = std::max(in.mdp.nonbonded.rcoulomb, in.mdp.nonbonded.rvdw);
     CpuForceField wide(in.system, in.mdp.nonbonded, in.state.box, o);
@@ -153,4 +155,62 @@ TEST(CpuRunForceFieldOptions, OuterBufferAtLeastTheRunMinimumAsFarAsTheBoxAllows
     EXPECT_TRUE(narrow.usesFastPath());
     EXPECT_LT(narrow.buffer(), kMinRunBuffer);
     EXPECT_LE(narrow.rlist(), small.maxCutoff());
+}
+
+// GROMACS's dynamic pruning (PruneRule::Estimated): with the checks off, moves that would force an
+// exact re-prune do not; the list is re-pruned after a build and on the nstprune schedule only.
+TEST(CpuNonbondedPrune, WithoutChecksPrunesOnlyAfterABuildAndOnTheSchedule)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    CpuNonbonded nb(in.system, in.mdp.nonbonded, in.state.box, 0.1, 1);
+    nb.setPruneChecks(false);
+    std::vector<Vec3> x = in.state.positions;
+    EXPECT_TRUE(nb.updatePairList(x, in.state.box, 0, 100));
+    EXPECT_TRUE(nb.updatePrunedList(x, 1, 4, 0.02));
+    x[3].y += 0.011;
+    x[8].z += 0.010; // closes pairs in by up to 0.021 nm > 0.02
+    EXPECT_FALSE(nb.needsPrune(x));
+    EXPECT_FALSE(nb.updatePrunedList(x, 2, 4, 0.02));
+    ForceOutput out;
+    out.reset(in.system.numAtoms());
+    nb.compute(x, in.state.box, out); // no re-prune of its own either
+    EXPECT_EQ(nb.listPrunePositions()[3].y, in.state.positions[3].y);
+    EXPECT_TRUE(nb.updatePrunedList(x, 4, 4, 0.02));
+    EXPECT_EQ(nb.listPrunePositions()[3].y, x[3].y);
+    // The outer list keeps its exact check.
+    x[5].x += 0.06;
+    x[6].x -= 0.05;
+    EXPECT_TRUE(nb.needsRebuild(x));
+    nb.setPruneChecks(true);
+    EXPECT_TRUE(nb.needsPrune(x));
+}
+
+// PruneRule::Estimated (GROMACS's scheme, `proteinmd bench --prune-rule estimated`): the inner
+// buffer is the tolerance estimate for the nstprune steps a pruned list lives; a tighter tolerance
+// widens it; without a tolerance (explicit rlist) there is no estimate and no pruning.
+TEST(CpuForceFieldPruneRule, EstimatedInnerBufferIsTheToleranceEstimateForNstpruneSteps)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    CpuForceFieldOptions o = cpuRunForceFieldOptions(in.mdp, 1);
+    ASSERT_GT(o.verletBufferTolerance, 0);
+    o.pruneRule = PruneRule::Estimated;
+    o.pruneBuffer = -1;
+    o.nstprune = 5;
+    CpuForceField ff(in.system, in.mdp.nonbonded, in.state.box, o);
+    const double estimate =
+        verletBufferFromTolerance(in.system, in.mdp.nonbonded, in.state.box,
+                                  VerletBufferSettings{o.verletBufferTolerance, o.temperature, o.nstprune, o.dt});
+    EXPECT_EQ(ff.pruneRule(), PruneRule::Estimated);
+    EXPECT_DOUBLE_EQ(ff.pruneBuffer(), estimate);
+    EXPECT_GT(ff.pruneBuffer(), 0);
+    EXPECT_LT(ff.pruneBuffer(), ff.buffer());
+    CpuForceFieldOptions tight = o;
+    tight.verletBufferTolerance = o.verletBufferTolerance / 10;
+    EXPECT_GT(CpuForceField(in.system, in.mdp.nonbonded, in.state.box, tight).pruneBuffer(), ff.pruneBuffer());
+    CpuForceFieldOptions noTolerance = o;
+    noTolerance.verletBufferTolerance = -1;
+    noTolerance.buffer = 0.1;
+    EXPECT_EQ(CpuForceField(in.system, in.mdp.nonbonded, in.state.box, noTolerance).pruneBuffer(), -1);
 }

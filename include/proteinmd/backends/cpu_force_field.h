@@ -57,6 +57,17 @@ inline constexpr double kRunPruneBuffer = 0.03; // nm, inner buffer
 inline constexpr int kMinRunNstlist = 50;
 inline constexpr int kRunNstprune = 10;
 
+// How the pruned (inner) list of dynamic pruning stays valid between its scheduled prunes. Runs use
+// Exact: NVE drift of ala2_solvated over 100 ps (tests/validation/nve_drift_cpu.sh, kJ/mol/ns per
+// atom) was -0.0009 with the exact 0.03 nm list, against 0.081 / 0.036 / 0.011 with Estimated at
+// nstprune 5 and an inner buffer of 0.012 (the estimate) / 0.02 / 0.03 nm; Estimated needs a wider
+// inner list for the same drift, which costs more kernel work than its fewer prunes save.
+enum class PruneRule {
+    Exact,     // re-pruned at any step where a pair may have closed in by more than the inner buffer
+    Estimated, // GROMACS's scheme: the inner buffer from the drift tolerance for nstprune steps,
+               // re-pruned on the schedule only (the outer list keeps its exact checks)
+};
+
 struct CpuForceFieldOptions {
     int numThreads = 0;      // OpenMP threads for non-bonded and PME; 0 = omp_get_max_threads()
     int nstlist = 10;        // pair-list lifetime in compute() calls (steps), >= 1
@@ -69,6 +80,10 @@ struct CpuForceFieldOptions {
     // displacements add up to more). -1: no pruning.
     double pruneBuffer = -1;
     int nstprune = 10; // >= 1
+    // With Estimated, pruneBuffer < 0 asks for the tolerance estimate for nstprune steps (when
+    // verletBufferTolerance > 0; otherwise no pruning), and the checks after each prune are off
+    // (CpuNonbonded::setPruneChecks).
+    PruneRule pruneRule = PruneRule::Exact;
     // nm, lower bound on the estimated buffer, lowered where the box is too small for it (the list
     // needs rlist <= half the shortest box width)
     double minBuffer = 0;
@@ -127,6 +142,7 @@ public:
     // Cluster pairs the kernel went through, summed over compute()/recompute() calls (its work).
     long long clusterPairsComputed() const { return clusterPairsComputed_; }
     int nstprune() const { return nstprune_; }
+    PruneRule pruneRule() const { return pruneRule_; }
     long long steps() const { return step_; }
 
     // Wall time per part (pair_search, nonbonded, bonded, pme) accumulated over compute() calls.
@@ -152,6 +168,7 @@ private:
     double buffer_ = 0;
     double pruneBuffer_ = -1;
     int nstprune_ = 10;
+    PruneRule pruneRule_ = PruneRule::Exact;
     std::vector<CmapTable> cmapTables_;
     std::vector<BondedChunk> bondedChunks_; // the non-empty ones of kBondedChunks, in order
     std::optional<EwaldSetup> ewald_;

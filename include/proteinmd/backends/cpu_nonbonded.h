@@ -60,8 +60,14 @@ public:
     bool needsRebuild(std::span<const Vec3> positions) const;
 
     // The same for the pruned list against the inner buffer since the last prune (false when the
-    // list is not pruned).
+    // list is not pruned, or when the prune checks are off).
     bool needsPrune(std::span<const Vec3> positions) const;
+
+    // On (the default): the pruned list is exact, re-pruned whenever needsPrune() says a pair may be
+    // missing. Off: GROMACS's scheme, the inner buffer is sized from the drift tolerance for the
+    // nstprune steps between prunes, and the list is re-pruned only on that schedule (and after each
+    // build); the outer list keeps its exact checks.
+    void setPruneChecks(bool on);
 
     // ADDS LjSr, CoulombSr (and DispersionCorrection if requested) energies, forces and virial to
     // out (out.forces must hold one entry per atom). With computeEnergy = false only forces and

@@ -6,6 +6,7 @@
 // written), and the process's peak memory (getrusage ru_maxrss).
 
 #include <filesystem>
+#include <string>
 
 #include "proteinmd/perf/bench_result.h"
 #include "proteinmd/perf/bench_systems.h"
@@ -21,6 +22,7 @@ struct BenchOptions {
     int nstlist = 0;         // list lifetime; 0 = the system's setting
     double pruneBuffer = -2; // inner (pruned) buffer (nm); -1 = no pruning; -2 = the system's setting
     int nstprune = 0;        // periodic re-prune interval; 0 = the system's setting
+    std::string pruneRule;   // "exact" or "estimated" (PruneRule); empty = the system's setting
 };
 
 // SetupError for repeats < 1 or steps < 0. commit, timestamp and load average are left to the caller.

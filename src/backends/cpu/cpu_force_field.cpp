@@ -126,7 +126,16 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         throw SetupError(fmt::format("CpuForceField: need nstprune >= 1, got {}", cpuOptions.nstprune));
     }
     nstprune_ = cpuOptions.nstprune;
-    pruneBuffer_ = cpuOptions.pruneBuffer >= 0 && cpuOptions.pruneBuffer < buffer_ ? cpuOptions.pruneBuffer : -1;
+    pruneRule_ = cpuOptions.pruneRule;
+    double pruneBuffer = cpuOptions.pruneBuffer;
+    if (pruneRule_ == PruneRule::Estimated && pruneBuffer < 0 && cpuOptions.verletBufferTolerance > 0 &&
+        options_.periodic && box.isPeriodic()) {
+        // GROMACS's inner list: the same tolerance, for the nstprune steps a pruned list lives.
+        pruneBuffer = verletBufferFromTolerance(
+            system_, options_, box,
+            VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstprune_, cpuOptions.dt});
+    }
+    pruneBuffer_ = pruneBuffer >= 0 && pruneBuffer < buffer_ ? pruneBuffer : -1;
     // Once here instead of in every step's chunk loops (which then use the unchecked evaluation).
     checkBondedIndices(system_.bonded, cmapTables_, static_cast<std::size_t>(system_.numAtoms()));
     for (int c = 0; c < kBondedChunks; ++c) {
@@ -146,6 +155,7 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         throw SetupError(fmt::format("bonded terms: epsilon-r must be positive, found {}", options_.epsilonR));
     }
     nonbonded_ = std::make_unique<CpuNonbonded>(system_, options_, box, buffer_, numThreads_);
+    nonbonded_->setPruneChecks(pruneRule_ == PruneRule::Exact);
 
     ewald_ = chooseEwaldSetup(options_, box);
     if (ewald_) {

@@ -80,6 +80,7 @@ struct CpuNonbonded::Impl {
     // Positions and inner buffer of the last pruneList(), to re-prune when atoms moved too far.
     std::vector<Vec3> prunePositions;
     double innerBuffer = 0;
+    bool pruneChecks = true; // see setPruneChecks()
     bool fast = false;
     nonbonded::CoulombConstants coulomb;
     double selfEnergy = 0;
@@ -438,9 +439,11 @@ bool CpuNonbonded::needsRebuild(std::span<const Vec3> positions) const
 bool CpuNonbonded::needsPrune(std::span<const Vec3> positions) const
 {
     const Impl& m = *impl_;
-    return m.fast && m.built && m.list.isPruned() &&
+    return m.fast && m.built && m.list.isPruned() && m.pruneChecks &&
            (positions.size() != m.prunePositions.size() || !(largestClosing(positions, m.prunePositions) <= m.innerBuffer));
 }
+
+void CpuNonbonded::setPruneChecks(bool on) { impl_->pruneChecks = on; }
 
 bool CpuNonbonded::updatePrunedList(std::span<const Vec3> positions, long long step, int nstprune, double innerBuffer)
 {
