@@ -331,7 +331,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
 // The forces on a cluster's 4 slots from the block buffers that hold a share of them (`shares`: the
 // cluster's kForceStride floats in each, in block order): x of slots 0-3, then y, then z, summed
 // over the buffers in order, then over the 4 lane shares of each slot.
-inline void reduceClusterForces(const float* const* shares, int numShares, float (&out)[16])
+inline void reduceClusterForces(float* const* shares, int numShares, float (&out)[16])
 {
     using namespace simd;
     Float16 x = zero(), y = zero(), z = zero();
@@ -342,6 +342,15 @@ inline void reduceClusterForces(const float* const* shares, int numShares, float
         z = z + load(p + 32);
     }
     store(out, sumOverBlocks(x, y, z));
+}
+
+// Zeroes one cluster's kForceStride floats of a block buffer.
+inline void clearClusterForces(float* share)
+{
+    using namespace simd;
+    store(share, zero());
+    store(share + 16, zero());
+    store(share + 32, zero());
 }
 
 } // namespace proteinmd::cpu

@@ -272,7 +272,8 @@ void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box
             }
         }
     }
-    // compute() zeroes each block's buffer before the kernel runs, so no fill here.
+    // All zero between compute() calls (its reduction clears what it reads; new elements are
+    // value-initialised), whatever the slot count was before, so no fill here.
     m.blockForces.resize(static_cast<std::size_t>(kNumBlocks) * kBlockForceSize * slots.size());
     if (m.options.dispersionCorrection != DispersionCorrectionType::No) {
         m.dispersion = computeDispersionCorrection(m.ljAverages, m.system.numAtoms(), m.options, box);
@@ -520,15 +521,8 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     const std::size_t numSlots = m.list.slotAtoms().size();
 #pragma omp parallel for num_threads(m.numThreads) schedule(dynamic, 1)
     for (int b = 0; b < kNumBlocks; ++b) {
+        // The buffer is all zero here: the reduction below clears what it reads.
         float* f = m.blockForces.data() + static_cast<std::size_t>(b) * kBlockForceSize * numSlots;
-        const std::uint8_t* const flags = m.touched.data() + static_cast<std::size_t>(b) * m.numChunks;
-        const std::size_t chunkFloats = kChunkClusters * cpu::kForceStride;
-        for (std::size_t chunk = 0; chunk < m.numChunks; ++chunk) {
-            if (flags[chunk] != 0) {
-                float* const first = f + chunk * chunkFloats;
-                std::fill(first, std::min(first + chunkFloats, f + kBlockForceSize * numSlots), 0.0f);
-            }
-        }
         cpu::BlockResult& r = m.blockResults[static_cast<std::size_t>(b)];
         r = cpu::BlockResult{};
         const int i0 = m.blockStart[static_cast<std::size_t>(b)];
@@ -546,10 +540,16 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     for (int c = 0; c < kNumBlocks; ++c) {
         const std::size_t begin = numClusters * static_cast<std::size_t>(c) / kNumBlocks;
         const std::size_t end = numClusters * static_cast<std::size_t>(c + 1) / kNumBlocks;
-        Matrix3 v{};
+        // Virial sums per lane (row r, column c at [3 r + c][lane]): the compiler keeps them in
+        // vector registers. Positions are the list-frame floats the kernel used (padding lanes
+        // carry zero force).
+        double v[9][kC] = {};
+        const float* const xs = m.data.x.data();
+        const float* const ys = m.data.y.data();
+        const float* const zs = m.data.z.data();
         alignas(64) float clusterForce[16];
         for (std::size_t k = begin; k < end; ++k) {
-            std::array<const float*, kNumBlocks> shares{};
+            std::array<float*, kNumBlocks> shares{};
             int numShares = 0;
             for (int b = 0; b < kNumBlocks; ++b) {
                 if (m.touched[static_cast<std::size_t>(b) * m.numChunks + k / kChunkClusters] != 0) {
@@ -562,21 +562,35 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
                 continue; // no pair in any block: zero force
             }
             cpu::reduceClusterForces(shares.data(), numShares, clusterForce);
-            for (std::size_t s = k * kC; s < (k + 1) * kC; ++s) {
-                if (slots[s] < 0) {
-                    continue;
-                }
-                const std::size_t slot = s % kC;
-                const Vec3 f{clusterForce[slot], clusterForce[kC + slot], clusterForce[2 * kC + slot]};
-                const auto atom = static_cast<std::size_t>(slots[s]);
-                out.forces[atom] += f;
-                const Vec3 x = positions[atom] + offsets[s];
+            // Cleared while in cache, so the block buffers are all zero between calls and the
+            // kernels need no clearing pass (a chunk a block touches is read here in full).
+            for (int share = 0; share < numShares; ++share) {
+                cpu::clearClusterForces(shares[static_cast<std::size_t>(share)]);
+            }
+            const std::size_t first = k * kC;
+            for (int l = 0; l < kC; ++l) {
+                const double f[3] = {clusterForce[l], clusterForce[kC + l], clusterForce[2 * kC + l]};
+                const double x[3] = {xs[first + l], ys[first + l], zs[first + l]};
                 for (int r = 0; r < 3; ++r) {
-                    v[r] += f * x[r];
+                    for (int col = 0; col < 3; ++col) {
+                        v[3 * r + col][l] += f[col] * x[r];
+                    }
+                }
+            }
+            for (std::size_t s = first; s < first + kC; ++s) {
+                if (slots[s] >= 0) {
+                    const std::size_t l = s - first;
+                    out.forces[static_cast<std::size_t>(slots[s])] +=
+                        Vec3{clusterForce[l], clusterForce[kC + l], clusterForce[2 * kC + l]};
                 }
             }
         }
-        chunkVirial[static_cast<std::size_t>(c)] = v;
+        Matrix3& virial = chunkVirial[static_cast<std::size_t>(c)];
+        for (int r = 0; r < 3; ++r) {
+            for (int col = 0; col < 3; ++col) {
+                virial[r][col] = (v[3 * r + col][0] + v[3 * r + col][1]) + (v[3 * r + col][2] + v[3 * r + col][3]);
+            }
+        }
     }
     Matrix3 sum{};
     double energyLj = 0;
