@@ -49,7 +49,7 @@ public:
             thermostat_->apply(state.velocities, system_.masses, dof_, state.step, dt);
         }
         previous_.resize(state.positions.size());
-        elements::kickDriftKeeping(state.positions, state.velocities, previous_, out_.forces, inverseMasses_, dt);
+        elements::kickDriftKeeping(state.positions, state.velocities, previous_, out_.forces, inverseMasses_, dt, dt);
         if (constraints_ != nullptr) {
             const auto start = StepTimers::Clock::now();
             constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities,

@@ -34,16 +34,30 @@ inline void drift(std::span<Vec3> positions, std::span<const Vec3> velocities, d
     for (std::ptrdiff_t i = 0; i < atoms; ++i) { positions[i] += velocities[i] * dt; }
 }
 
-// kick and drift fused with keeping x(t) in `previous` (the constraints' reference): one pass.
+// kick (over kickDt) and drift (over driftDt) fused with keeping x(t) in `previous` (the
+// constraints' reference): one pass, the same bits as kick, copy, drift.
 inline void kickDriftKeeping(std::span<Vec3> positions, std::span<Vec3> velocities, std::span<Vec3> previous,
-                             std::span<const Vec3> forces, std::span<const double> inverseMasses, double dt)
+                             std::span<const Vec3> forces, std::span<const double> inverseMasses, double kickDt,
+                             double driftDt)
 {
     const auto atoms = static_cast<std::ptrdiff_t>(positions.size());
 #pragma omp parallel for schedule(static) if (worthThreading(positions.size()))
     for (std::ptrdiff_t i = 0; i < atoms; ++i) {
         previous[i] = positions[i];
-        velocities[i] += forces[i] * (dt * inverseMasses[i]);
-        positions[i] += velocities[i] * dt;
+        velocities[i] += forces[i] * (kickDt * inverseMasses[i]);
+        positions[i] += velocities[i] * driftDt;
+    }
+}
+
+// kick (over kickDt) and drift (over driftDt) in one pass, for integrators without constraints.
+inline void kickDrift(std::span<Vec3> positions, std::span<Vec3> velocities, std::span<const Vec3> forces,
+                      std::span<const double> inverseMasses, double kickDt, double driftDt)
+{
+    const auto atoms = static_cast<std::ptrdiff_t>(positions.size());
+#pragma omp parallel for schedule(static) if (worthThreading(positions.size()))
+    for (std::ptrdiff_t i = 0; i < atoms; ++i) {
+        velocities[i] += forces[i] * (kickDt * inverseMasses[i]);
+        positions[i] += velocities[i] * driftDt;
     }
 }
 

@@ -57,11 +57,13 @@ public:
         e.kineticTensor = sums.tensor;
         elements::fillPressure(e, state.box);
 
-        elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
-        previous_ = state.positions;
-        elements::drift(state.positions, state.velocities, dt);
         if (constraints_ != nullptr) {
+            previous_.resize(state.positions.size());
+            elements::kickDriftKeeping(state.positions, state.velocities, previous_, out_.forces, inverseMasses_,
+                                       0.5 * dt, dt);
             constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities);
+        } else {
+            elements::kickDrift(state.positions, state.velocities, out_.forces, inverseMasses_, 0.5 * dt, dt);
         }
         // These forces belong to the next step's positions, whose energies that step reports.
         out_.energiesWanted = options_.wantsEnergy(state.step + 1);
