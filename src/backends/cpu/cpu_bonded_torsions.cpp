@@ -1,0 +1,153 @@
+// Fast loops over the dihedral terms: periodic (proper and improper, merged per quadruplet) and
+// Ryckaert-Bellemans. No angle is ever computed: cos(phi) and sin(phi) come from the cross
+// products, cos(n phi) and sin(n phi) from their complex powers, and dV/dphi turns into forces with
+// the Blondel-Karplus form of the reference (bonded_geometry.h, addDihedralForces).
+
+#include "backends/cpu/bonded_lanes.h"
+
+namespace proteinmd::cpu_bonded {
+
+namespace {
+
+// Geometry of dihedral i-j-k-l with GROMACS's vectors and the IUPAC sign (as dihedralGeometry):
+// cos phi = m.n / (|m||n|), sin phi = |rkj| (rij.n) / (|m||n|), since |m x n| = |rkj| |rij.n|.
+// Degenerate (m or n zero): phi = 0, as atan2(0, 0) gives the reference.
+struct Dihedral {
+    D3 rij, rkj, rkl, m, n;
+    double cosPhi, sinPhi;
+};
+
+inline Dihedral dihedral(std::span<const Vec3> x, int i, int j, int k, int l, const LaneBox& box)
+{
+    Dihedral d;
+    d.rij = displacement(x, i, j, box);
+    d.rkj = displacement(x, k, j, box);
+    d.rkl = displacement(x, k, l, box);
+    d.m = cross3(d.rij, d.rkj);
+    d.n = cross3(d.rkj, d.rkl);
+    const double mn2 = dot3(d.m, d.m) * dot3(d.n, d.n);
+    const double inverse = mn2 > 0 ? 1.0 / std::sqrt(mn2 > 0 ? mn2 : 1.0) : 0.0;
+    d.cosPhi = mn2 > 0 ? dot3(d.m, d.n) * inverse : 1.0;
+    d.sinPhi = std::sqrt(dot3(d.rkj, d.rkj)) * dot3(d.rij, d.n) * inverse;
+    return d;
+}
+
+// Forces on i, j, k, l for dV/dphi, skipped (as in GROMACS) when i-j-k or j-k-l is collinear to
+// within rounding; stores them in slots 0..3 and adds their virial (positions relative to j).
+inline void dihedralForces(const Dihedral& d, double dVdPhi, const Slots& s, std::size_t t, VirialSum& virial)
+{
+    const double m2 = dot3(d.m, d.m);
+    const double n2 = dot3(d.n, d.n);
+    const double rkj2 = dot3(d.rkj, d.rkj);
+    const double tolerance = rkj2 * 2.2e-16;
+    const bool defined = m2 > tolerance && n2 > tolerance;
+    const double dV = defined ? dVdPhi : 0.0;
+    const double safeRkj2 = defined ? rkj2 : 1.0;
+    const double rkjNorm = std::sqrt(safeRkj2);
+    const D3 fi = scaled(d.m, -dV * rkjNorm / (defined ? m2 : 1.0));
+    const D3 fl = scaled(d.n, dV * rkjNorm / (defined ? n2 : 1.0));
+    const double p = dot3(d.rij, d.rkj) / safeRkj2;
+    const double q = dot3(d.rkl, d.rkj) / safeRkj2;
+    const D3 u{fi.x * p - fl.x * q, fi.y * p - fl.y * q, fi.z * p - fl.z * q};
+    const D3 fj = sub(u, fi);
+    const D3 fk{-fl.x - u.x, -fl.y - u.y, -fl.z - u.z};
+    s.put(0, t, fi);
+    s.put(1, t, fj);
+    s.put(2, t, fk);
+    s.put(3, t, fl);
+    virial.addOuter(d.rij, fi);
+    virial.addOuter(d.rkj, fk);
+    virial.addOuter(sub(d.rkj, d.rkl), fl);
+}
+
+// Adds the stored forces of slots 0..3 to atoms i, j, k, l in term order.
+void scatterQuadruplets(const int* i, const int* j, const int* k, const int* l, std::size_t n, const Slots& s,
+                        std::span<Vec3> forces)
+{
+    for (std::size_t t = 0; t < n; ++t) {
+        forces[static_cast<std::size_t>(i[t])] += s.get(0, t);
+        forces[static_cast<std::size_t>(j[t])] += s.get(1, t);
+        forces[static_cast<std::size_t>(k[t])] += s.get(2, t);
+        forces[static_cast<std::size_t>(l[t])] += s.get(3, t);
+    }
+}
+
+} // namespace
+
+double addPeriodicDihedrals(const PeriodicTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+{
+    const Slots s(out.work);
+    const int* ii = t.i.data();
+    const int* jj = t.j.data();
+    const int* kk = t.k.data();
+    const int* ll = t.l.data();
+    const double* constant = t.constant.data();
+    std::array<const double*, kMaxFastMultiplicity> a{};
+    std::array<const double*, kMaxFastMultiplicity> b{};
+    for (std::size_t p = 0; p < a.size(); ++p) {
+        a[p] = t.cosCoef[p].data();
+        b[p] = t.sinCoef[p].data();
+    }
+    double energy = 0;
+    VirialSum virial;
+    const std::size_t n = t.size();
+#pragma omp simd reduction(+ : energy, virial)
+    for (std::size_t m = 0; m < n; ++m) {
+        const Dihedral d = dihedral(x, ii[m], jj[m], kk[m], ll[m], box);
+        // V = constant + sum_p A_p cos(p phi) + B_p sin(p phi); dV/dphi = sum_p p (B_p cos - A_p sin).
+        double cosP = d.cosPhi;
+        double sinP = d.sinPhi;
+        double v = constant[m];
+        double dV = 0;
+        for (std::size_t p = 0; p < a.size(); ++p) {
+            const double order = static_cast<double>(p + 1);
+            v += a[p][m] * cosP + b[p][m] * sinP;
+            dV += order * (b[p][m] * cosP - a[p][m] * sinP);
+            const double nextCos = cosP * d.cosPhi - sinP * d.sinPhi;
+            sinP = sinP * d.cosPhi + cosP * d.sinPhi;
+            cosP = nextCos;
+        }
+        energy += v;
+        dihedralForces(d, dV, s, m, virial);
+    }
+    virial.addTo(out.virial);
+    scatterQuadruplets(ii, jj, kk, ll, n, s, out.forces);
+    return energy;
+}
+
+double addRbDihedrals(const RbTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+{
+    const Slots s(out.work);
+    const int* ii = t.i.data();
+    const int* jj = t.j.data();
+    const int* kk = t.k.data();
+    const int* ll = t.l.data();
+    std::array<const double*, 6> c{};
+    for (std::size_t p = 0; p < c.size(); ++p) {
+        c[p] = t.c[p].data();
+    }
+    double energy = 0;
+    VirialSum virial;
+    const std::size_t n = t.size();
+#pragma omp simd reduction(+ : energy, virial)
+    for (std::size_t m = 0; m < n; ++m) {
+        const Dihedral d = dihedral(x, ii[m], jj[m], kk[m], ll[m], box);
+        // psi = phi - 180 degrees: cos psi = -cos phi, sin psi = -sin phi (torsion_formulas.h).
+        const double cosPsi = -d.cosPhi;
+        double v = c[5][m];
+        double dVdCos = 5.0 * c[5][m];
+        for (int p = 4; p >= 1; --p) {
+            v = v * cosPsi + c[static_cast<std::size_t>(p)][m];
+            dVdCos = dVdCos * cosPsi + p * c[static_cast<std::size_t>(p)][m];
+        }
+        v = v * cosPsi + c[0][m];
+        energy += v;
+        // dV/dphi = dV/dcos psi * (-sin psi) = dV/dcos psi * sin phi.
+        dihedralForces(d, dVdCos * d.sinPhi, s, m, virial);
+    }
+    virial.addTo(out.virial);
+    scatterQuadruplets(ii, jj, kk, ll, n, s, out.forces);
+    return energy;
+}
+
+} // namespace proteinmd::cpu_bonded
