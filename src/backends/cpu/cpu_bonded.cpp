@@ -33,6 +33,7 @@ void appendPeriodic(PeriodicTable& table, std::map<std::array<int, 4>, std::size
     const double c = t.k * std::cos(t.phi0);
     const double s = t.k * std::sin(t.phi0);
     table.constant[g] += t.k;
+    table.maxMultiplicity = std::max(table.maxMultiplicity, t.multiplicity);
     if (t.multiplicity == 0) {
         table.constant[g] += c; // cos(-phi0), no dependence on phi
     } else {

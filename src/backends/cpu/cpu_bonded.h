@@ -47,6 +47,7 @@ struct PeriodicTable {
     std::vector<int> i, j, k, l;
     std::vector<double> constant;
     std::array<std::vector<double>, kMaxFastMultiplicity> cosCoef, sinCoef;
+    int maxMultiplicity = 0; // of all its terms; orders above it have zero coefficients
     std::size_t size() const { return i.size(); }
 };
 

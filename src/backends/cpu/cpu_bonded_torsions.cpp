@@ -15,6 +15,7 @@ namespace {
 struct Dihedral {
     D3 rij, rkj, rkl, m, n;
     double cosPhi, sinPhi;
+    double m2, n2, rkj2, rkjNorm;
 };
 
 inline Dihedral dihedral(std::span<const Vec3> x, int i, int j, int k, int l, const LaneBox& box)
@@ -25,10 +26,14 @@ inline Dihedral dihedral(std::span<const Vec3> x, int i, int j, int k, int l, co
     d.rkl = displacement(x, k, l, box);
     d.m = cross3(d.rij, d.rkj);
     d.n = cross3(d.rkj, d.rkl);
-    const double mn2 = dot3(d.m, d.m) * dot3(d.n, d.n);
+    d.m2 = dot3(d.m, d.m);
+    d.n2 = dot3(d.n, d.n);
+    d.rkj2 = dot3(d.rkj, d.rkj);
+    d.rkjNorm = std::sqrt(d.rkj2);
+    const double mn2 = d.m2 * d.n2;
     const double inverse = mn2 > 0 ? 1.0 / std::sqrt(mn2 > 0 ? mn2 : 1.0) : 0.0;
     d.cosPhi = mn2 > 0 ? dot3(d.m, d.n) * inverse : 1.0;
-    d.sinPhi = std::sqrt(dot3(d.rkj, d.rkj)) * dot3(d.rij, d.n) * inverse;
+    d.sinPhi = d.rkjNorm * dot3(d.rij, d.n) * inverse;
     return d;
 }
 
@@ -36,18 +41,14 @@ inline Dihedral dihedral(std::span<const Vec3> x, int i, int j, int k, int l, co
 // within rounding; stores them in slots 0..3 and adds their virial (positions relative to j).
 inline void dihedralForces(const Dihedral& d, double dVdPhi, const Slots& s, std::size_t t, VirialSum& virial)
 {
-    const double m2 = dot3(d.m, d.m);
-    const double n2 = dot3(d.n, d.n);
-    const double rkj2 = dot3(d.rkj, d.rkj);
-    const double tolerance = rkj2 * 2.2e-16;
-    const bool defined = m2 > tolerance && n2 > tolerance;
+    const double tolerance = d.rkj2 * 2.2e-16;
+    const bool defined = d.m2 > tolerance && d.n2 > tolerance;
     const double dV = defined ? dVdPhi : 0.0;
-    const double safeRkj2 = defined ? rkj2 : 1.0;
-    const double rkjNorm = std::sqrt(safeRkj2);
-    const D3 fi = scaled(d.m, -dV * rkjNorm / (defined ? m2 : 1.0));
-    const D3 fl = scaled(d.n, dV * rkjNorm / (defined ? n2 : 1.0));
-    const double p = dot3(d.rij, d.rkj) / safeRkj2;
-    const double q = dot3(d.rkl, d.rkj) / safeRkj2;
+    const double inverseRkj2 = 1.0 / (defined ? d.rkj2 : 1.0);
+    const D3 fi = scaled(d.m, -dV * d.rkjNorm / (defined ? d.m2 : 1.0));
+    const D3 fl = scaled(d.n, dV * d.rkjNorm / (defined ? d.n2 : 1.0));
+    const double p = dot3(d.rij, d.rkj) * inverseRkj2;
+    const double q = dot3(d.rkl, d.rkj) * inverseRkj2;
     const D3 u{fi.x * p - fl.x * q, fi.y * p - fl.y * q, fi.z * p - fl.z * q};
     const D3 fj = sub(u, fi);
     const D3 fk{-fl.x - u.x, -fl.y - u.y, -fl.z - u.z};
@@ -74,7 +75,12 @@ void scatterQuadruplets(const int* i, const int* j, const int* k, const int* l, 
 
 } // namespace
 
-double addPeriodicDihedrals(const PeriodicTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+namespace {
+
+// The loop for tables whose highest multiplicity is Orders (a compile-time trip count keeps the
+// inner loop unrolled inside the vector loop, and AMBER tables stop at 4 of the 6 orders).
+template <int Orders>
+double periodicLoop(const PeriodicTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
 {
     const Slots s(out.work);
     const int* ii = t.i.data();
@@ -99,10 +105,12 @@ double addPeriodicDihedrals(const PeriodicTable& t, std::span<const Vec3> x, con
         double sinP = d.sinPhi;
         double v = constant[m];
         double dV = 0;
-        for (std::size_t p = 0; p < a.size(); ++p) {
+        for (int p = 0; p < Orders; ++p) {
             const double order = static_cast<double>(p + 1);
-            v += a[p][m] * cosP + b[p][m] * sinP;
-            dV += order * (b[p][m] * cosP - a[p][m] * sinP);
+            const double ap = a[static_cast<std::size_t>(p)][m];
+            const double bp = b[static_cast<std::size_t>(p)][m];
+            v += ap * cosP + bp * sinP;
+            dV += order * (bp * cosP - ap * sinP);
             const double nextCos = cosP * d.cosPhi - sinP * d.sinPhi;
             sinP = sinP * d.cosPhi + cosP * d.sinPhi;
             cosP = nextCos;
@@ -113,6 +121,22 @@ double addPeriodicDihedrals(const PeriodicTable& t, std::span<const Vec3> x, con
     virial.addTo(out.virial);
     scatterQuadruplets(ii, jj, kk, ll, n, s, out.forces);
     return energy;
+}
+
+} // namespace
+
+double addPeriodicDihedrals(const PeriodicTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+{
+    static_assert(kMaxFastMultiplicity == 6, "one loop instance per highest multiplicity");
+    switch (t.maxMultiplicity) {
+    case 0:
+    case 1: return periodicLoop<1>(t, x, box, out);
+    case 2: return periodicLoop<2>(t, x, box, out);
+    case 3: return periodicLoop<3>(t, x, box, out);
+    case 4: return periodicLoop<4>(t, x, box, out);
+    case 5: return periodicLoop<5>(t, x, box, out);
+    default: return periodicLoop<6>(t, x, box, out);
+    }
 }
 
 double addRbDihedrals(const RbTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
