@@ -3,10 +3,11 @@
 // libm calls and no branches, so that GCC and Clang vectorise the `omp simd` loops that inline
 // them. Private to the CPU backend.
 
+#include <array>
 #include <cmath>
+#include <span>
 
 #include "backends/cpu/cpu_bonded.h"
-#include "core/inline_minimum_image.h"
 
 namespace proteinmd::cpu_bonded {
 
@@ -23,24 +24,22 @@ inline D3 cross3(const D3& a, const D3& b)
     return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
 }
 
-inline D3 load(std::span<const Vec3> x, int atom)
-{
-    const Vec3& p = x[static_cast<std::size_t>(atom)];
-    return {p.x, p.y, p.z};
-}
-
 // Minimum image x_a - x_b for a rectangular box (lengths 0 and inverses 0 where not periodic, so
-// a non-periodic box needs no branch): d - L round(d / L), halfway cases away from zero as in
-// Box::minimumImage. The inverse instead of a division changes results only for displacements
-// within rounding of L/2, where either image is as near.
+// a non-periodic box needs no branch): d - L nearest(d / L). The nearest integer comes from adding
+// and subtracting 1.5 * 2^52 (exact for |d / L| < 2^51), which vectorises; std::round and std::trunc
+// are libm calls GCC does not vectorise. Halfway cases round to even, and the inverse replaces a
+// division: both change results only for displacements within rounding of L/2, where either image
+// is as near.
 inline double wrap(double d, double length, double inverse)
 {
-    return d - length * detail::roundHalfAwayFromZero(d * inverse);
+    constexpr double kRoundingShift = 6755399441055744.0; // 1.5 * 2^52
+    const double shifts = (d * inverse + kRoundingShift) - kRoundingShift;
+    return d - length * shifts;
 }
 
-inline D3 displacement(std::span<const Vec3> x, int a, int b, const LaneBox& box)
+inline D3 displacement(const D3& a, const D3& b, const LaneBox& box)
 {
-    const D3 d = sub(load(x, a), load(x, b));
+    const D3 d = sub(a, b);
     return {wrap(d.x, box.lx, box.invLx), wrap(d.y, box.ly, box.invLy), wrap(d.z, box.lz, box.invLz)};
 }
 
@@ -82,17 +81,12 @@ inline double atan2NonNegative(double y, double x)
     return x < 0 ? kPi - a : a;
 }
 
-// Sum of the virial contributions -1/2 r (x) f of the terms in a loop; an `omp simd` reduction.
+// The virial contributions -1/2 r (x) f of one term. The loops sum them in nine scalar `omp simd`
+// reductions (PROTEINMD_BONDED_VIRIAL_*): a reduction over a struct would be privatised as an
+// array of structs, which GCC does not vectorise.
 struct VirialSum {
     double xx = 0, xy = 0, xz = 0, yx = 0, yy = 0, yz = 0, zx = 0, zy = 0, zz = 0;
 
-    void add(const VirialSum& o)
-    {
-        xx += o.xx; xy += o.xy; xz += o.xz;
-        yx += o.yx; yy += o.yy; yz += o.yz;
-        zx += o.zx; zy += o.zy; zz += o.zz;
-    }
-    // -1/2 r (x) f
     void addOuter(const D3& r, const D3& f)
     {
         xx -= 0.5 * r.x * f.x; xy -= 0.5 * r.x * f.y; xz -= 0.5 * r.x * f.z;
@@ -106,29 +100,74 @@ struct VirialSum {
         m[2] += Vec3{zx, zy, zz};
     }
 };
-#pragma omp declare reduction(+ : VirialSum : omp_out.add(omp_in)) initializer(omp_priv = VirialSum{})
 
-// Raw pointers to the workspace's force components, taken before a loop so the vectoriser sees
-// plain arrays. Slot s holds one atom's force: components 3s .. 3s + 2.
-struct Slots {
-    std::array<double*, 12> f{};
+// What a vector loop sums: its energy (two for 1-4 pairs: LJ and Coulomb) and virial.
+struct LaneSums {
+    double energy = 0;
+    double energy2 = 0;
+    VirialSum virial;
+};
 
-    explicit Slots(Workspace& w)
+// OpenMP directives are macro-expanded, so the reduction list is written once here.
+#define PROTEINMD_BONDED_VIRIAL_DECLARE double vxx = 0, vxy = 0, vxz = 0, vyx = 0, vyy = 0, vyz = 0, vzx = 0, vzy = 0, vzz = 0
+#define PROTEINMD_BONDED_VIRIAL_VARS vxx, vxy, vxz, vyx, vyy, vyz, vzx, vzy, vzz
+#define PROTEINMD_BONDED_VIRIAL_ADD(w)                                                                               \
+    vxx += (w).xx; vxy += (w).xy; vxz += (w).xz; vyx += (w).yx; vyy += (w).yy; vyz += (w).yz; vzx += (w).zx;           \
+    vzy += (w).zy; vzz += (w).zz
+#define PROTEINMD_BONDED_VIRIAL_RESULT VirialSum{vxx, vxy, vxz, vyx, vyy, vyz, vzx, vzy, vzz}
+
+// The positions of a table's atoms copied into the workspace in term order (a scalar loop), so the
+// vector loop reads contiguous arrays instead of gathering (which GCC does not do for 4-lane doubles
+// on Intel, and which would keep the whole loop scalar). Component c (3 atom + xyz) of term t at
+// base[c * stride + t]: a base pointer and a stride, two scalars, keep the loop vectorisable (an
+// array of pointers would be reloaded in every iteration, which GCC does not vectorise).
+template <std::size_t Atoms>
+struct Gathered {
+    const double* base;
+    std::size_t stride;
+
+    Gathered(std::span<const Vec3> x, const std::array<const int*, Atoms>& atoms, std::size_t n, Workspace& w)
+        : base(w.positions()), stride(w.stride)
     {
-        for (std::size_t c = 0; c < f.size(); ++c) {
-            f[c] = w.f[c].data();
+        double* p = w.positions();
+        for (std::size_t a = 0; a < Atoms; ++a) {
+            double* px = p + 3 * a * stride;
+            double* py = px + stride;
+            double* pz = py + stride;
+            const int* index = atoms[a];
+            for (std::size_t t = 0; t < n; ++t) {
+                const Vec3& v = x[static_cast<std::size_t>(index[t])];
+                px[t] = v.x;
+                py[t] = v.y;
+                pz[t] = v.z;
+            }
         }
     }
+    D3 operator()(std::size_t atom, std::size_t t) const
+    {
+        const double* p = base + 3 * atom * stride + t;
+        return {p[0], p[stride], p[2 * stride]};
+    }
+};
+
+// The per-term forces in the workspace: slot s (an atom of the term), component xyz, term t at
+// base[(3 s + xyz) * stride + t].
+struct Slots {
+    double* base;
+    std::size_t stride;
+
+    explicit Slots(Workspace& w) : base(w.forces()), stride(w.stride) {}
     void put(int slot, std::size_t t, const D3& v) const
     {
-        f[static_cast<std::size_t>(3 * slot)][t] = v.x;
-        f[static_cast<std::size_t>(3 * slot + 1)][t] = v.y;
-        f[static_cast<std::size_t>(3 * slot + 2)][t] = v.z;
+        double* p = base + 3 * static_cast<std::size_t>(slot) * stride + t;
+        p[0] = v.x;
+        p[stride] = v.y;
+        p[2 * stride] = v.z;
     }
     Vec3 get(int slot, std::size_t t) const
     {
-        return Vec3{f[static_cast<std::size_t>(3 * slot)][t], f[static_cast<std::size_t>(3 * slot + 1)][t],
-                    f[static_cast<std::size_t>(3 * slot + 2)][t]};
+        const double* p = base + 3 * static_cast<std::size_t>(slot) * stride + t;
+        return Vec3{p[0], p[stride], p[2 * stride]};
     }
 };
 

@@ -70,9 +70,8 @@ void appendAngle(AngleTable& table, const Term& t, double theta0, double kTheta)
 
 void Workspace::reserve(std::size_t terms)
 {
-    for (std::vector<double>& component : f) {
-        component.resize(std::max(component.size(), terms));
-    }
+    stride = std::max(stride, terms);
+    data.resize(24 * stride);
 }
 
 LaneBox::LaneBox(const Box& box)

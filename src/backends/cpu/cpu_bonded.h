@@ -58,10 +58,14 @@ struct RbTable {
     std::size_t size() const { return i.size(); }
 };
 
-// Per-term forces of the table being evaluated (up to four atoms, three components each).
+// Per-term positions and forces of the table being evaluated (up to four atoms, three components
+// each), as structures of arrays.
 struct Workspace {
-    std::array<std::vector<double>, 12> f;
+    std::vector<double> data; // 12 position components, then 12 force components, `stride` each
+    std::size_t stride = 0;
     void reserve(std::size_t terms);
+    double* positions() { return data.data(); }
+    double* forces() { return data.data() + 12 * stride; }
 };
 
 class CpuBondedChunk {

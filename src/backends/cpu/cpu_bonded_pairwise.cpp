@@ -8,64 +8,71 @@ namespace proteinmd::cpu_bonded {
 
 namespace {
 
-Vec3& at(std::span<Vec3> f, int atom) { return f[static_cast<std::size_t>(atom)]; }
+Vec3& forceOn(std::span<Vec3> f, int atom) { return f[static_cast<std::size_t>(atom)]; }
 
 // Adds the stored pair forces (slot 0 on i, minus it on j) in term order.
 void scatterPairs(const PairwiseTable& t, const Slots& s, std::span<Vec3> forces)
 {
     for (std::size_t n = 0; n < t.size(); ++n) {
         const Vec3 f = s.get(0, n);
-        at(forces, t.i[n]) += f;
-        at(forces, t.j[n]) -= f;
+        forceOn(forces, t.i[n]) += f;
+        forceOn(forces, t.j[n]) -= f;
     }
 }
 
 } // namespace
 
-double addBonds(const PairwiseTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+namespace {
+
+// The vector loops take their arrays, workspace pointers and box by value: GCC vectorises a loop
+// over pointers held in parameters, not over pointers it must reload from a caller's object.
+[[gnu::noinline]] LaneSums bondLanes(Gathered<2> at, Slots s, const double* b0, const double* kb, std::size_t n,
+                                     LaneBox box)
 {
-    const Slots s(out.work);
-    const int* ii = t.i.data();
-    const int* jj = t.j.data();
-    const double* b0 = t.a.data();
-    const double* kb = t.b.data();
     double energy = 0;
-    VirialSum virial;
-    const std::size_t n = t.size();
-#pragma omp simd reduction(+ : energy, virial)
+    PROTEINMD_BONDED_VIRIAL_DECLARE;
+#pragma omp simd reduction(+ : energy, PROTEINMD_BONDED_VIRIAL_VARS)
     for (std::size_t m = 0; m < n; ++m) {
-        const D3 rij = displacement(x, ii[m], jj[m], box);
+        const D3 rij = displacement(at(0, m), at(1, m), box);
         const double r = std::sqrt(dot3(rij, rij));
         const double dr = r - b0[m];
         energy += 0.5 * kb[m] * dr * dr;
         const double scale = r > 0 ? -kb[m] * dr / (r > 0 ? r : 1.0) : 0.0;
         const D3 f = scaled(rij, scale);
         s.put(0, m, f);
-        virial.addOuter(rij, f);
+        VirialSum w;
+        w.addOuter(rij, f);
+        PROTEINMD_BONDED_VIRIAL_ADD(w);
     }
-    virial.addTo(out.virial);
-    scatterPairs(t, s, out.forces);
-    return energy;
+    return {energy, 0.0, PROTEINMD_BONDED_VIRIAL_RESULT};
 }
 
-double addAngles(const AngleTable& t, bool ureyBradley, std::span<const Vec3> x, const LaneBox& box,
-                 LoopOutput& out)
+} // namespace
+
+double addBonds(const PairwiseTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
 {
-    const Slots s(out.work);
-    const int* ii = t.i.data();
-    const int* jj = t.j.data();
-    const int* kk = t.k.data();
-    const double* theta0 = t.theta0.data();
-    const double* kTheta = t.kTheta.data();
-    const double* r13 = ureyBradley ? t.r13.data() : nullptr;
-    const double* kUB = ureyBradley ? t.kUB.data() : nullptr;
-    double energy = 0;
-    VirialSum virial;
     const std::size_t n = t.size();
-#pragma omp simd reduction(+ : energy, virial)
+    const Gathered<2> at(x, {t.i.data(), t.j.data()}, n, out.work);
+    const Slots s(out.work);
+    const LaneSums sums = bondLanes(at, s, t.a.data(), t.b.data(), n, box);
+    sums.virial.addTo(out.virial);
+    scatterPairs(t, s, out.forces);
+    return sums.energy;
+}
+
+namespace {
+
+template <bool UreyBradley>
+[[gnu::noinline]] LaneSums angleLanes(Gathered<3> at, Slots s, const double* theta0, const double* kTheta,
+                                      const double* r13, const double* kUB, std::size_t n, LaneBox box)
+{
+    double energy = 0;
+    PROTEINMD_BONDED_VIRIAL_DECLARE;
+#pragma omp simd reduction(+ : energy, PROTEINMD_BONDED_VIRIAL_VARS)
     for (std::size_t m = 0; m < n; ++m) {
-        const D3 rij = displacement(x, ii[m], jj[m], box);
-        const D3 rkj = displacement(x, kk[m], jj[m], box);
+        const D3 rij = displacement(at(0, m), at(1, m), box);
+        const D3 rkj = displacement(at(2, m), at(1, m), box);
+        VirialSum virial;
         const D3 normal = cross3(rij, rkj);
         const double n2 = dot3(normal, normal);
         const double nNorm = std::sqrt(n2);
@@ -82,7 +89,7 @@ double addAngles(const AngleTable& t, bool ureyBradley, std::span<const Vec3> x,
         D3 fk = scaled(cross3(normal, rkj), g / (bent ? rkj2 : 1.0));
         virial.addOuter(rij, fi);
         virial.addOuter(rkj, fk);
-        if (ureyBradley) {
+        if constexpr (UreyBradley) {
             // The 1-3 vector from the same images as the angle, so the interaction stays one rigid piece.
             const D3 rik = sub(rij, rkj);
             const double r = std::sqrt(dot3(rik, rik));
@@ -95,35 +102,46 @@ double addAngles(const AngleTable& t, bool ureyBradley, std::span<const Vec3> x,
         }
         s.put(0, m, fi);
         s.put(1, m, fk);
+        PROTEINMD_BONDED_VIRIAL_ADD(virial);
     }
-    virial.addTo(out.virial);
+    return {energy, 0.0, PROTEINMD_BONDED_VIRIAL_RESULT};
+}
+
+} // namespace
+
+double addAngles(const AngleTable& t, bool ureyBradley, std::span<const Vec3> x, const LaneBox& box,
+                 LoopOutput& out)
+{
+    const std::size_t n = t.size();
+    const Gathered<3> at(x, {t.i.data(), t.j.data(), t.k.data()}, n, out.work);
+    const Slots s(out.work);
+    const LaneSums sums = ureyBradley ? angleLanes<true>(at, s, t.theta0.data(), t.kTheta.data(), t.r13.data(),
+                                                         t.kUB.data(), n, box)
+                                      : angleLanes<false>(at, s, t.theta0.data(), t.kTheta.data(), nullptr, nullptr,
+                                                          n, box);
+    sums.virial.addTo(out.virial);
     for (std::size_t m = 0; m < n; ++m) {
         const Vec3 fi = s.get(0, m);
         const Vec3 fk = s.get(1, m);
-        at(out.forces, t.i[m]) += fi;
-        at(out.forces, t.k[m]) += fk;
-        at(out.forces, t.j[m]) -= fi + fk;
+        forceOn(out.forces, t.i[m]) += fi;
+        forceOn(out.forces, t.k[m]) += fk;
+        forceOn(out.forces, t.j[m]) -= fi + fk;
     }
-    return energy;
+    return sums.energy;
 }
 
-PairEnergies addPairs(const PairwiseTable& t, double coulombPrefactor, std::span<const Vec3> x, const LaneBox& box,
-                      LoopOutput& out)
+namespace {
+
+[[gnu::noinline]] LaneSums pairLanes(Gathered<2> at, Slots s, const double* c6, const double* c12, const double* qq,
+                                     double coulombPrefactor, std::size_t n, LaneBox box)
 {
-    const Slots s(out.work);
-    const int* ii = t.i.data();
-    const int* jj = t.j.data();
-    const double* c6 = t.a.data();
-    const double* c12 = t.b.data();
-    const double* qq = t.c.data();
     double lj = 0;
     double coulomb = 0;
-    VirialSum virial;
-    const std::size_t n = t.size();
-#pragma omp simd reduction(+ : lj, coulomb, virial)
+    PROTEINMD_BONDED_VIRIAL_DECLARE;
+#pragma omp simd reduction(+ : lj, coulomb, PROTEINMD_BONDED_VIRIAL_VARS)
     for (std::size_t m = 0; m < n; ++m) {
         // Plain LJ and Coulomb, no cut-off and no modifiers (forces/bond_formulas.h, pair14Energy).
-        const D3 rij = displacement(x, ii[m], jj[m], box);
+        const D3 rij = displacement(at(0, m), at(1, m), box);
         const double rinv2 = 1.0 / dot3(rij, rij);
         const double rinv = std::sqrt(rinv2);
         const double rinv6 = rinv2 * rinv2 * rinv2;
@@ -134,11 +152,25 @@ PairEnergies addPairs(const PairwiseTable& t, double coulombPrefactor, std::span
         coulomb += vcoul;
         const D3 f = scaled(rij, (12.0 * vlj12 - 6.0 * vlj6 + vcoul) * rinv2);
         s.put(0, m, f);
-        virial.addOuter(rij, f);
+        VirialSum w;
+        w.addOuter(rij, f);
+        PROTEINMD_BONDED_VIRIAL_ADD(w);
     }
-    virial.addTo(out.virial);
+    return {lj, coulomb, PROTEINMD_BONDED_VIRIAL_RESULT};
+}
+
+} // namespace
+
+PairEnergies addPairs(const PairwiseTable& t, double coulombPrefactor, std::span<const Vec3> x, const LaneBox& box,
+                      LoopOutput& out)
+{
+    const std::size_t n = t.size();
+    const Gathered<2> at(x, {t.i.data(), t.j.data()}, n, out.work);
+    const Slots s(out.work);
+    const LaneSums sums = pairLanes(at, s, t.a.data(), t.b.data(), t.c.data(), coulombPrefactor, n, box);
+    sums.virial.addTo(out.virial);
     scatterPairs(t, s, out.forces);
-    return {lj, coulomb};
+    return {sums.energy, sums.energy2};
 }
 
 } // namespace proteinmd::cpu_bonded

@@ -18,12 +18,12 @@ struct Dihedral {
     double m2, n2, rkj2, rkjNorm;
 };
 
-inline Dihedral dihedral(std::span<const Vec3> x, int i, int j, int k, int l, const LaneBox& box)
+[[gnu::always_inline]] inline Dihedral dihedral(const Gathered<4>& at, std::size_t t, const LaneBox& box)
 {
     Dihedral d;
-    d.rij = displacement(x, i, j, box);
-    d.rkj = displacement(x, k, j, box);
-    d.rkl = displacement(x, k, l, box);
+    d.rij = displacement(at(0, t), at(1, t), box);
+    d.rkj = displacement(at(2, t), at(1, t), box);
+    d.rkl = displacement(at(2, t), at(3, t), box);
     d.m = cross3(d.rij, d.rkj);
     d.n = cross3(d.rkj, d.rkl);
     d.m2 = dot3(d.m, d.m);
@@ -39,7 +39,7 @@ inline Dihedral dihedral(std::span<const Vec3> x, int i, int j, int k, int l, co
 
 // Forces on i, j, k, l for dV/dphi, skipped (as in GROMACS) when i-j-k or j-k-l is collinear to
 // within rounding; stores them in slots 0..3 and adds their virial (positions relative to j).
-inline void dihedralForces(const Dihedral& d, double dVdPhi, const Slots& s, std::size_t t, VirialSum& virial)
+[[gnu::always_inline]] inline void dihedralForces(const Dihedral& d, double dVdPhi, const Slots& s, std::size_t t, VirialSum& virial)
 {
     const double tolerance = d.rkj2 * 2.2e-16;
     const bool defined = d.m2 > tolerance && d.n2 > tolerance;
@@ -71,35 +71,23 @@ void scatterQuadruplets(const int* i, const int* j, const int* k, const int* l, 
         forces[static_cast<std::size_t>(k[t])] += s.get(2, t);
         forces[static_cast<std::size_t>(l[t])] += s.get(3, t);
     }
+
 }
 
-} // namespace
-
-namespace {
-
 // The loop for tables whose highest multiplicity is Orders (a compile-time trip count keeps the
-// inner loop unrolled inside the vector loop, and AMBER tables stop at 4 of the 6 orders).
+// inner loop unrolled inside the vector loop, and AMBER tables stop at 4 of the 6 orders). Arrays,
+// workspace pointers and box come by value, as in cpu_bonded_pairwise.cpp, so the loop vectorises.
 template <int Orders>
-double periodicLoop(const PeriodicTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+[[gnu::noinline]] LaneSums periodicLanes(Gathered<4> at, Slots s, const double* constant,
+                                         std::array<const double*, kMaxFastMultiplicity> a,
+                                         std::array<const double*, kMaxFastMultiplicity> b, std::size_t n, LaneBox box)
 {
-    const Slots s(out.work);
-    const int* ii = t.i.data();
-    const int* jj = t.j.data();
-    const int* kk = t.k.data();
-    const int* ll = t.l.data();
-    const double* constant = t.constant.data();
-    std::array<const double*, kMaxFastMultiplicity> a{};
-    std::array<const double*, kMaxFastMultiplicity> b{};
-    for (std::size_t p = 0; p < a.size(); ++p) {
-        a[p] = t.cosCoef[p].data();
-        b[p] = t.sinCoef[p].data();
-    }
     double energy = 0;
-    VirialSum virial;
-    const std::size_t n = t.size();
-#pragma omp simd reduction(+ : energy, virial)
+    PROTEINMD_BONDED_VIRIAL_DECLARE;
+#pragma omp simd reduction(+ : energy, PROTEINMD_BONDED_VIRIAL_VARS)
     for (std::size_t m = 0; m < n; ++m) {
-        const Dihedral d = dihedral(x, ii[m], jj[m], kk[m], ll[m], box);
+        const Dihedral d = dihedral(at, m, box);
+        VirialSum virial;
         // V = constant + sum_p A_p cos(p phi) + B_p sin(p phi); dV/dphi = sum_p p (B_p cos - A_p sin).
         double cosP = d.cosPhi;
         double sinP = d.sinPhi;
@@ -117,45 +105,19 @@ double periodicLoop(const PeriodicTable& t, std::span<const Vec3> x, const LaneB
         }
         energy += v;
         dihedralForces(d, dV, s, m, virial);
+        PROTEINMD_BONDED_VIRIAL_ADD(virial);
     }
-    virial.addTo(out.virial);
-    scatterQuadruplets(ii, jj, kk, ll, n, s, out.forces);
-    return energy;
+    return {energy, 0.0, PROTEINMD_BONDED_VIRIAL_RESULT};
 }
 
-} // namespace
-
-double addPeriodicDihedrals(const PeriodicTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+[[gnu::noinline]] LaneSums rbLanes(Gathered<4> at, Slots s, std::array<const double*, 6> c, std::size_t n, LaneBox box)
 {
-    static_assert(kMaxFastMultiplicity == 6, "one loop instance per highest multiplicity");
-    switch (t.maxMultiplicity) {
-    case 0:
-    case 1: return periodicLoop<1>(t, x, box, out);
-    case 2: return periodicLoop<2>(t, x, box, out);
-    case 3: return periodicLoop<3>(t, x, box, out);
-    case 4: return periodicLoop<4>(t, x, box, out);
-    case 5: return periodicLoop<5>(t, x, box, out);
-    default: return periodicLoop<6>(t, x, box, out);
-    }
-}
-
-double addRbDihedrals(const RbTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
-{
-    const Slots s(out.work);
-    const int* ii = t.i.data();
-    const int* jj = t.j.data();
-    const int* kk = t.k.data();
-    const int* ll = t.l.data();
-    std::array<const double*, 6> c{};
-    for (std::size_t p = 0; p < c.size(); ++p) {
-        c[p] = t.c[p].data();
-    }
     double energy = 0;
-    VirialSum virial;
-    const std::size_t n = t.size();
-#pragma omp simd reduction(+ : energy, virial)
+    PROTEINMD_BONDED_VIRIAL_DECLARE;
+#pragma omp simd reduction(+ : energy, PROTEINMD_BONDED_VIRIAL_VARS)
     for (std::size_t m = 0; m < n; ++m) {
-        const Dihedral d = dihedral(x, ii[m], jj[m], kk[m], ll[m], box);
+        const Dihedral d = dihedral(at, m, box);
+        VirialSum virial;
         // psi = phi - 180 degrees: cos psi = -cos phi, sin psi = -sin phi (torsion_formulas.h).
         const double cosPsi = -d.cosPhi;
         double v = c[5][m];
@@ -168,10 +130,63 @@ double addRbDihedrals(const RbTable& t, std::span<const Vec3> x, const LaneBox& 
         energy += v;
         // dV/dphi = dV/dcos psi * (-sin psi) = dV/dcos psi * sin phi.
         dihedralForces(d, dVdCos * d.sinPhi, s, m, virial);
+        PROTEINMD_BONDED_VIRIAL_ADD(virial);
     }
-    virial.addTo(out.virial);
-    scatterQuadruplets(ii, jj, kk, ll, n, s, out.forces);
-    return energy;
+    return {energy, 0.0, PROTEINMD_BONDED_VIRIAL_RESULT};
+}
+
+template <int Orders>
+LaneSums periodicLoop(const PeriodicTable& t, const Gathered<4>& at, const Slots& s, const LaneBox& box)
+{
+    std::array<const double*, kMaxFastMultiplicity> a{};
+    std::array<const double*, kMaxFastMultiplicity> b{};
+    for (std::size_t p = 0; p < a.size(); ++p) {
+        a[p] = t.cosCoef[p].data();
+        b[p] = t.sinCoef[p].data();
+    }
+    return periodicLanes<Orders>(at, s, t.constant.data(), a, b, t.size(), box);
+}
+
+LaneSums periodicSums(const PeriodicTable& t, const Gathered<4>& at, const Slots& s, const LaneBox& box)
+{
+    static_assert(kMaxFastMultiplicity == 6, "one loop instance per highest multiplicity");
+    switch (t.maxMultiplicity) {
+    case 0:
+    case 1: return periodicLoop<1>(t, at, s, box);
+    case 2: return periodicLoop<2>(t, at, s, box);
+    case 3: return periodicLoop<3>(t, at, s, box);
+    case 4: return periodicLoop<4>(t, at, s, box);
+    case 5: return periodicLoop<5>(t, at, s, box);
+    default: return periodicLoop<6>(t, at, s, box);
+    }
+}
+
+} // namespace
+
+double addPeriodicDihedrals(const PeriodicTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+{
+    const std::size_t n = t.size();
+    const Gathered<4> at(x, {t.i.data(), t.j.data(), t.k.data(), t.l.data()}, n, out.work);
+    const Slots s(out.work);
+    const LaneSums sums = periodicSums(t, at, s, box);
+    sums.virial.addTo(out.virial);
+    scatterQuadruplets(t.i.data(), t.j.data(), t.k.data(), t.l.data(), n, s, out.forces);
+    return sums.energy;
+}
+
+double addRbDihedrals(const RbTable& t, std::span<const Vec3> x, const LaneBox& box, LoopOutput& out)
+{
+    const std::size_t n = t.size();
+    const Gathered<4> at(x, {t.i.data(), t.j.data(), t.k.data(), t.l.data()}, n, out.work);
+    const Slots s(out.work);
+    std::array<const double*, 6> c{};
+    for (std::size_t p = 0; p < c.size(); ++p) {
+        c[p] = t.c[p].data();
+    }
+    const LaneSums sums = rbLanes(at, s, c, n, box);
+    sums.virial.addTo(out.virial);
+    scatterQuadruplets(t.i.data(), t.j.data(), t.k.data(), t.l.data(), n, s, out.forces);
+    return sums.energy;
 }
 
 } // namespace proteinmd::cpu_bonded
