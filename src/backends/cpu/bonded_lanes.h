@@ -87,6 +87,12 @@ inline double atan2NonNegative(double y, double x)
 struct VirialSum {
     double xx = 0, xy = 0, xz = 0, yx = 0, yy = 0, yz = 0, zx = 0, zy = 0, zz = 0;
 
+    void add(const VirialSum& o)
+    {
+        xx += o.xx; xy += o.xy; xz += o.xz;
+        yx += o.yx; yy += o.yy; yz += o.yz;
+        zx += o.zx; zy += o.zy; zz += o.zz;
+    }
     void addOuter(const D3& r, const D3& f)
     {
         xx -= 0.5 * r.x * f.x; xy -= 0.5 * r.x * f.y; xz -= 0.5 * r.x * f.z;

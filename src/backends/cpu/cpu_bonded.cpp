@@ -14,7 +14,8 @@ namespace proteinmd::cpu_bonded {
 
 namespace {
 
-void appendPeriodic(PeriodicTable& table, std::map<std::array<int, 4>, std::size_t>& groups, const PeriodicTorsion& t)
+void appendPeriodic(PeriodicTable& table, std::vector<int>& orders, std::map<std::array<int, 4>, std::size_t>& groups,
+                    const PeriodicTorsion& t)
 {
     auto [it, isNew] = groups.try_emplace(t.atoms, table.size());
     const std::size_t g = it->second;
@@ -24,6 +25,7 @@ void appendPeriodic(PeriodicTable& table, std::map<std::array<int, 4>, std::size
         table.k.push_back(t.atoms[2]);
         table.l.push_back(t.atoms[3]);
         table.constant.push_back(0.0);
+        orders.push_back(0);
         for (std::size_t p = 0; p < table.cosCoef.size(); ++p) {
             table.cosCoef[p].push_back(0.0);
             table.sinCoef[p].push_back(0.0);
@@ -33,7 +35,7 @@ void appendPeriodic(PeriodicTable& table, std::map<std::array<int, 4>, std::size
     const double c = t.k * std::cos(t.phi0);
     const double s = t.k * std::sin(t.phi0);
     table.constant[g] += t.k;
-    table.maxMultiplicity = std::max(table.maxMultiplicity, t.multiplicity);
+    orders[g] = std::max(orders[g], t.multiplicity);
     if (t.multiplicity == 0) {
         table.constant[g] += c; // cos(-phi0), no dependence on phi
     } else {
@@ -43,17 +45,53 @@ void appendPeriodic(PeriodicTable& table, std::map<std::array<int, 4>, std::size
     }
 }
 
+template <typename T>
+std::vector<T> permuted(const std::vector<T>& v, const std::vector<std::size_t>& order)
+{
+    std::vector<T> out;
+    out.reserve(v.size());
+    for (std::size_t g : order) {
+        out.push_back(v[g]);
+    }
+    return out;
+}
+
+// Reorders the quadruplets by highest multiplicity (stable) and records where each order ends.
+void sortByOrder(PeriodicTable& table, const std::vector<int>& orders)
+{
+    std::vector<std::size_t> order(orders.size());
+    for (std::size_t g = 0; g < order.size(); ++g) {
+        order[g] = g;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return orders[a] < orders[b]; });
+    table.i = permuted(table.i, order);
+    table.j = permuted(table.j, order);
+    table.k = permuted(table.k, order);
+    table.l = permuted(table.l, order);
+    table.constant = permuted(table.constant, order);
+    for (std::size_t p = 0; p < table.cosCoef.size(); ++p) {
+        table.cosCoef[p] = permuted(table.cosCoef[p], order);
+        table.sinCoef[p] = permuted(table.sinCoef[p], order);
+    }
+    for (std::size_t p = 0; p < table.orderEnd.size(); ++p) {
+        table.orderEnd[p] = static_cast<std::size_t>(
+            std::count_if(orders.begin(), orders.end(), [&](int o) { return o <= static_cast<int>(p); }));
+    }
+}
+
 // The periodic torsions of multiplicity 0..kMaxFastMultiplicity into `fast`; others into `rest`.
 void splitPeriodic(const std::vector<PeriodicTorsion>& terms, PeriodicTable& fast, std::vector<PeriodicTorsion>& rest)
 {
     std::map<std::array<int, 4>, std::size_t> groups;
+    std::vector<int> orders;
     for (const PeriodicTorsion& t : terms) {
         if (t.multiplicity >= 0 && t.multiplicity <= kMaxFastMultiplicity) {
-            appendPeriodic(fast, groups, t);
+            appendPeriodic(fast, orders, groups, t);
         } else {
             rest.push_back(t);
         }
     }
+    sortByOrder(fast, orders);
 }
 
 template <typename Term>

@@ -42,12 +42,14 @@ inline constexpr int kMaxFastMultiplicity = 6;
 // Periodic dihedrals merged per distinct quadruplet: sum_t k_t (1 + cos(n_t phi - phi_t)) =
 // constant + sum_n cosCoef[n-1] cos(n phi) + sinCoef[n-1] sin(n phi), the coefficients summed
 // once here (k cos phi_t and k sin phi_t), so a quadruplet's geometry is computed once for all its
-// terms and cos(n phi), sin(n phi) come from complex powers of (cos phi, sin phi).
+// terms and cos(n phi), sin(n phi) come from complex powers of (cos phi, sin phi). Quadruplets are
+// ordered by their highest multiplicity (stable), so each run of them is evaluated to that order only.
 struct PeriodicTable {
     std::vector<int> i, j, k, l;
     std::vector<double> constant;
     std::array<std::vector<double>, kMaxFastMultiplicity> cosCoef, sinCoef;
-    int maxMultiplicity = 0; // of all its terms; orders above it have zero coefficients
+    // Quadruplets [orderEnd[p-1], orderEnd[p]) have highest multiplicity p (orderEnd[0]: those of 0).
+    std::array<std::size_t, kMaxFastMultiplicity + 1> orderEnd{};
     std::size_t size() const { return i.size(); }
 };
 

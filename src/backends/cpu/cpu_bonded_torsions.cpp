@@ -80,12 +80,13 @@ void scatterQuadruplets(const int* i, const int* j, const int* k, const int* l, 
 template <int Orders>
 [[gnu::noinline]] LaneSums periodicLanes(Gathered<4> at, Slots s, const double* constant,
                                          std::array<const double*, kMaxFastMultiplicity> a,
-                                         std::array<const double*, kMaxFastMultiplicity> b, std::size_t n, LaneBox box)
+                                         std::array<const double*, kMaxFastMultiplicity> b, std::size_t begin,
+                                         std::size_t end, LaneBox box)
 {
     double energy = 0;
     PROTEINMD_BONDED_VIRIAL_DECLARE;
 #pragma omp simd reduction(+ : energy, PROTEINMD_BONDED_VIRIAL_VARS)
-    for (std::size_t m = 0; m < n; ++m) {
+    for (std::size_t m = begin; m < end; ++m) {
         const Dihedral d = dihedral(at, m, box);
         VirialSum virial;
         // V = constant + sum_p A_p cos(p phi) + B_p sin(p phi); dV/dphi = sum_p p (B_p cos - A_p sin).
@@ -135,30 +136,33 @@ template <int Orders>
     return {energy, 0.0, PROTEINMD_BONDED_VIRIAL_RESULT};
 }
 
-template <int Orders>
-LaneSums periodicLoop(const PeriodicTable& t, const Gathered<4>& at, const Slots& s, const LaneBox& box)
+// The quadruplets of each highest multiplicity, each run to its own order, summed in order.
+LaneSums periodicSums(const PeriodicTable& t, const Gathered<4>& at, const Slots& s, const LaneBox& box)
 {
+    static_assert(kMaxFastMultiplicity == 6, "one loop instance per highest multiplicity");
     std::array<const double*, kMaxFastMultiplicity> a{};
     std::array<const double*, kMaxFastMultiplicity> b{};
     for (std::size_t p = 0; p < a.size(); ++p) {
         a[p] = t.cosCoef[p].data();
         b[p] = t.sinCoef[p].data();
     }
-    return periodicLanes<Orders>(at, s, t.constant.data(), a, b, t.size(), box);
-}
-
-LaneSums periodicSums(const PeriodicTable& t, const Gathered<4>& at, const Slots& s, const LaneBox& box)
-{
-    static_assert(kMaxFastMultiplicity == 6, "one loop instance per highest multiplicity");
-    switch (t.maxMultiplicity) {
-    case 0:
-    case 1: return periodicLoop<1>(t, at, s, box);
-    case 2: return periodicLoop<2>(t, at, s, box);
-    case 3: return periodicLoop<3>(t, at, s, box);
-    case 4: return periodicLoop<4>(t, at, s, box);
-    case 5: return periodicLoop<5>(t, at, s, box);
-    default: return periodicLoop<6>(t, at, s, box);
+    using Lanes = LaneSums (*)(Gathered<4>, Slots, const double*, std::array<const double*, kMaxFastMultiplicity>,
+                               std::array<const double*, kMaxFastMultiplicity>, std::size_t, std::size_t, LaneBox);
+    // Order 0 (constant terms only) runs with order 1, whose coefficients are zero for them.
+    constexpr std::array<Lanes, kMaxFastMultiplicity> lanes{periodicLanes<1>, periodicLanes<2>, periodicLanes<3>,
+                                                            periodicLanes<4>, periodicLanes<5>, periodicLanes<6>};
+    LaneSums sums;
+    std::size_t begin = 0;
+    for (std::size_t p = 1; p < t.orderEnd.size(); ++p) {
+        const std::size_t end = t.orderEnd[p];
+        if (end > begin) {
+            const LaneSums part = lanes[p - 1](at, s, t.constant.data(), a, b, begin, end, box);
+            sums.energy += part.energy;
+            sums.virial.add(part.virial);
+        }
+        begin = end;
     }
+    return sums;
 }
 
 } // namespace
