@@ -73,6 +73,10 @@ void sortByOrder(PeriodicTable& table, const std::vector<int>& orders)
         table.cosCoef[p] = permuted(table.cosCoef[p], order);
         table.sinCoef[p] = permuted(table.sinCoef[p], order);
     }
+    for (std::size_t p = 0; p < table.cosCoef.size(); ++p) {
+        table.packed.insert(table.packed.end(), table.cosCoef[p].begin(), table.cosCoef[p].end());
+        table.packed.insert(table.packed.end(), table.sinCoef[p].begin(), table.sinCoef[p].end());
+    }
     for (std::size_t p = 0; p < table.orderEnd.size(); ++p) {
         table.orderEnd[p] = static_cast<std::size_t>(
             std::count_if(orders.begin(), orders.end(), [&](int o) { return o <= static_cast<int>(p); }));
@@ -151,6 +155,9 @@ CpuBondedChunk::CpuBondedChunk(const BondedTerms& terms)
         for (std::size_t p = 0; p < t.c.size(); ++p) {
             rb_.c[p].push_back(t.c[p]);
         }
+    }
+    for (const std::vector<double>& c : rb_.c) {
+        rb_.packed.insert(rb_.packed.end(), c.begin(), c.end());
     }
     for (const Pair14& t : terms.pairs) {
         pairs_.i.push_back(t.atoms[0]);

@@ -48,6 +48,9 @@ struct PeriodicTable {
     std::vector<int> i, j, k, l;
     std::vector<double> constant;
     std::array<std::vector<double>, kMaxFastMultiplicity> cosCoef, sinCoef;
+    // The same, packed for the loops (one base pointer and a stride vectorise with GCC and Clang, an
+    // array of pointers does not): cosCoef[p][g] at [2 p size + g], sinCoef[p][g] at [(2 p + 1) size + g].
+    std::vector<double> packed;
     // Quadruplets [orderEnd[p-1], orderEnd[p]) have highest multiplicity p (orderEnd[0]: those of 0).
     std::array<std::size_t, kMaxFastMultiplicity + 1> orderEnd{};
     std::size_t size() const { return i.size(); }
@@ -57,6 +60,7 @@ struct PeriodicTable {
 struct RbTable {
     std::vector<int> i, j, k, l;
     std::array<std::vector<double>, 6> c;
+    std::vector<double> packed; // c[p][t] at [p size + t], for the loop (see PeriodicTable::packed)
     std::size_t size() const { return i.size(); }
 };
 

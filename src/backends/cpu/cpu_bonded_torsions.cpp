@@ -78,10 +78,8 @@ void scatterQuadruplets(const int* i, const int* j, const int* k, const int* l, 
 // inner loop unrolled inside the vector loop, and AMBER tables stop at 4 of the 6 orders). Arrays,
 // workspace pointers and box come by value, as in cpu_bonded_pairwise.cpp, so the loop vectorises.
 template <int Orders>
-[[gnu::noinline]] LaneSums periodicLanes(Gathered<4> at, Slots s, const double* constant,
-                                         std::array<const double*, kMaxFastMultiplicity> a,
-                                         std::array<const double*, kMaxFastMultiplicity> b, std::size_t begin,
-                                         std::size_t end, LaneBox box)
+[[gnu::noinline]] LaneSums periodicLanes(Gathered<4> at, Slots s, const double* constant, const double* coefficients,
+                                         std::size_t stride, std::size_t begin, std::size_t end, LaneBox box)
 {
     double energy = 0;
     PROTEINMD_BONDED_VIRIAL_DECLARE;
@@ -96,8 +94,8 @@ template <int Orders>
         double dV = 0;
         for (int p = 0; p < Orders; ++p) {
             const double order = static_cast<double>(p + 1);
-            const double ap = a[static_cast<std::size_t>(p)][m];
-            const double bp = b[static_cast<std::size_t>(p)][m];
+            const double ap = coefficients[2 * static_cast<std::size_t>(p) * stride + m];
+            const double bp = coefficients[(2 * static_cast<std::size_t>(p) + 1) * stride + m];
             v += ap * cosP + bp * sinP;
             dV += order * (bp * cosP - ap * sinP);
             const double nextCos = cosP * d.cosPhi - sinP * d.sinPhi;
@@ -111,7 +109,7 @@ template <int Orders>
     return {energy, 0.0, PROTEINMD_BONDED_VIRIAL_RESULT};
 }
 
-[[gnu::noinline]] LaneSums rbLanes(Gathered<4> at, Slots s, std::array<const double*, 6> c, std::size_t n, LaneBox box)
+[[gnu::noinline]] LaneSums rbLanes(Gathered<4> at, Slots s, const double* c, std::size_t n, LaneBox box)
 {
     double energy = 0;
     PROTEINMD_BONDED_VIRIAL_DECLARE;
@@ -121,13 +119,14 @@ template <int Orders>
         VirialSum virial;
         // psi = phi - 180 degrees: cos psi = -cos phi, sin psi = -sin phi (torsion_formulas.h).
         const double cosPsi = -d.cosPhi;
-        double v = c[5][m];
-        double dVdCos = 5.0 * c[5][m];
-        for (int p = 4; p >= 1; --p) {
-            v = v * cosPsi + c[static_cast<std::size_t>(p)][m];
-            dVdCos = dVdCos * cosPsi + p * c[static_cast<std::size_t>(p)][m];
+        const auto coefficient = [&](std::size_t p) { return c[p * n + m]; };
+        double v = coefficient(5);
+        double dVdCos = 5.0 * coefficient(5);
+        for (std::size_t p = 4; p >= 1; --p) {
+            v = v * cosPsi + coefficient(p);
+            dVdCos = dVdCos * cosPsi + static_cast<double>(p) * coefficient(p);
         }
-        v = v * cosPsi + c[0][m];
+        v = v * cosPsi + coefficient(0);
         energy += v;
         // dV/dphi = dV/dcos psi * (-sin psi) = dV/dcos psi * sin phi.
         dihedralForces(d, dVdCos * d.sinPhi, s, m, virial);
@@ -140,14 +139,8 @@ template <int Orders>
 LaneSums periodicSums(const PeriodicTable& t, const Gathered<4>& at, const Slots& s, const LaneBox& box)
 {
     static_assert(kMaxFastMultiplicity == 6, "one loop instance per highest multiplicity");
-    std::array<const double*, kMaxFastMultiplicity> a{};
-    std::array<const double*, kMaxFastMultiplicity> b{};
-    for (std::size_t p = 0; p < a.size(); ++p) {
-        a[p] = t.cosCoef[p].data();
-        b[p] = t.sinCoef[p].data();
-    }
-    using Lanes = LaneSums (*)(Gathered<4>, Slots, const double*, std::array<const double*, kMaxFastMultiplicity>,
-                               std::array<const double*, kMaxFastMultiplicity>, std::size_t, std::size_t, LaneBox);
+    using Lanes = LaneSums (*)(Gathered<4>, Slots, const double*, const double*, std::size_t, std::size_t,
+                               std::size_t, LaneBox);
     // Order 0 (constant terms only) runs with order 1, whose coefficients are zero for them.
     constexpr std::array<Lanes, kMaxFastMultiplicity> lanes{periodicLanes<1>, periodicLanes<2>, periodicLanes<3>,
                                                             periodicLanes<4>, periodicLanes<5>, periodicLanes<6>};
@@ -156,7 +149,7 @@ LaneSums periodicSums(const PeriodicTable& t, const Gathered<4>& at, const Slots
     for (std::size_t p = 1; p < t.orderEnd.size(); ++p) {
         const std::size_t end = t.orderEnd[p];
         if (end > begin) {
-            const LaneSums part = lanes[p - 1](at, s, t.constant.data(), a, b, begin, end, box);
+            const LaneSums part = lanes[p - 1](at, s, t.constant.data(), t.packed.data(), t.size(), begin, end, box);
             sums.energy += part.energy;
             sums.virial.add(part.virial);
         }
@@ -183,11 +176,7 @@ double addRbDihedrals(const RbTable& t, std::span<const Vec3> x, const LaneBox& 
     const std::size_t n = t.size();
     const Gathered<4> at(x, {t.i.data(), t.j.data(), t.k.data(), t.l.data()}, n, out.work);
     const Slots s(out.work);
-    std::array<const double*, 6> c{};
-    for (std::size_t p = 0; p < c.size(); ++p) {
-        c[p] = t.c[p].data();
-    }
-    const LaneSums sums = rbLanes(at, s, c, n, box);
+    const LaneSums sums = rbLanes(at, s, t.packed.data(), n, box);
     sums.virial.addTo(out.virial);
     scatterQuadruplets(t.i.data(), t.j.data(), t.k.data(), t.l.data(), n, s, out.forces);
     return sums.energy;
