@@ -16,9 +16,10 @@
 // again without counting a step (an integrator re-evaluating the forces it held before the restart).
 //
 // Bonded terms: every table is cut into a fixed number of contiguous chunks (kBondedChunks, whatever
-// the thread count), each evaluated by the reference loops into its own force buffer on an OpenMP
-// thread, then summed in chunk order: results are bit-identical for any number of threads (and
-// within rounding of the serial reference). Measured on DHFR they are 2-3% of a step.
+// the thread count), each evaluated into its own force buffer on an OpenMP thread, then summed in
+// chunk order: results are bit-identical for any number of threads (and within rounding of the
+// serial reference). A chunk runs the fast bonded loops (src/backends/cpu/cpu_bonded.h: vectorised,
+// no libm calls) for the common forms and the reference loops for the rest, and for triclinic boxes.
 
 #include <map>
 #include <memory>
@@ -38,6 +39,10 @@
 #include "proteinmd/perf/step_timers.h"
 
 namespace proteinmd {
+
+namespace cpu_bonded {
+class CpuBondedChunk;
+}
 
 class CpuNonbonded;
 struct MdpOptions;
@@ -153,7 +158,8 @@ public:
 
 private:
     struct BondedChunk {
-        BondedTerms terms;
+        BondedTerms terms;                            // its slice of every table (reference loops)
+        std::shared_ptr<cpu_bonded::CpuBondedChunk> fast; // the same terms prepared for the fast loops
         int firstAtom = 0, lastAtom = -1; // atoms its interactions touch
         ForceOutput out;                  // full-size force buffer; only [firstAtom, lastAtom] is used
     };

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/cpu/cpu_bonded.h"
 #include "proteinmd/backends/cpu_nonbonded.h"
 #include "proteinmd/backends/reference_bonded.h"
 #include "proteinmd/backends/reference_nonbonded.h"
@@ -149,6 +150,7 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
         chunk.firstAtom = std::max(chunk.firstAtom, 0);
         chunk.lastAtom = std::min(chunk.lastAtom, system_.numAtoms() - 1);
         chunk.out.reset(system_.numAtoms());
+        chunk.fast = std::make_shared<cpu_bonded::CpuBondedChunk>(chunk.terms);
         bondedChunks_.push_back(std::move(chunk));
     }
     if (!bondedChunks_.empty() && !(options_.epsilonR > 0)) {
@@ -314,6 +316,7 @@ void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, F
     }
     // The chunks' errors are caught per thread and rethrown in chunk order (none may escape OpenMP).
     std::vector<std::exception_ptr> errors(bondedChunks_.size());
+    const bool fast = cpu_bonded::CpuBondedChunk::supportsBox(box);
 #pragma omp parallel for num_threads(numThreads_) schedule(static, 1)
     for (int c = 0; c < numChunks; ++c) {
         BondedChunk& chunk = bondedChunks_[static_cast<std::size_t>(c)];
@@ -323,7 +326,11 @@ void CpuForceField::addBonded(std::span<const Vec3> positions, const Box& box, F
             }
             chunk.out.energies = EnergyTerms{};
             chunk.out.virial = Matrix3{};
-            addBondedForcesPrechecked(chunk.terms, cmapTables_, options_.epsilonR, positions, box, chunk.out);
+            if (fast) {
+                chunk.fast->addForces(positions, box, options_.epsilonR, cmapTables_, chunk.out);
+            } else {
+                addBondedForcesPrechecked(chunk.terms, cmapTables_, options_.epsilonR, positions, box, chunk.out);
+            }
         } catch (...) {
             errors[static_cast<std::size_t>(c)] = std::current_exception();
         }
