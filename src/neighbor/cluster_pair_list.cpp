@@ -211,6 +211,11 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
                 columnClusterStart_[static_cast<std::size_t>(c)] + (n + kC - 1) / kC;
         }
         numClusters_ = columnClusterStart_.back();
+        maxColumnClusters_ = 0;
+        for (int c = 0; c < numColumns; ++c) {
+            maxColumnClusters_ = std::max(maxColumnClusters_, columnClusterStart_[static_cast<std::size_t>(c) + 1] -
+                                                                  columnClusterStart_[static_cast<std::size_t>(c)]);
+        }
         const std::size_t numSlots = static_cast<std::size_t>(numClusters_) * kC;
         slotAtoms_.assign(numSlots, -1);
         slotOffsets_.resize(numSlots);
@@ -392,6 +397,21 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
             if (cxLo > cxHi || lo.z - reach >= boxLength.z || hi.z + reach < 0) {
                 continue;
             }
+            // Room for every cluster of the columns within the reach's x-y rectangle (+ one SIMD
+            // width, as candidates are written before they are kept) before the column loops, so
+            // they hold no call: one would make the compiler keep their vectors on the stack.
+            {
+                const int cyLoAll = std::max(0, static_cast<int>(std::floor((lo.y - reach) / columnSize_[1])));
+                const int cyHiAll = std::min(columnsY - 1, static_cast<int>(std::floor((hi.y + reach) / columnSize_[1])));
+                const std::size_t room = static_cast<std::size_t>(cxHi - cxLo + 1) *
+                                             static_cast<std::size_t>(std::max(0, cyHiAll - cyLoAll + 1)) *
+                                             static_cast<std::size_t>(maxColumnClusters_) +
+                                         kWidth;
+                if (jOut.size() < count + room) {
+                    jOut.resize(std::max(2 * jOut.size(), count + room));
+                }
+            }
+            JEntry* const out = jOut.data();
             const int jBegin = static_cast<int>(count);
             int* const shiftRunStart = runStart.data() + static_cast<std::size_t>(shift % 3) * numColumns;
             int* const shiftRunOwner = runOwner.data() + static_cast<std::size_t>(shift % 3) * numColumns;
@@ -422,14 +442,12 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
                 for (int cy = cyLo; cy <= cyHi; ++cy) {
                     const int col = cx * columnsY + cy;
                     const int cjLast = columnStart[col + 1];
-                    int& run = shiftRunStart[col];
-                    if (shiftRunOwner[col] != iColumn) {
-                        shiftRunOwner[col] = iColumn;
-                        run = columnStart[col];
-                    }
+                    int run = shiftRunOwner[col] == iColumn ? shiftRunStart[col] : columnStart[col];
                     while (run < cjLast && boundsHi[run].z <= zSkip) {
                         ++run;
                     }
+                    shiftRunOwner[col] = iColumn;
+                    shiftRunStart[col] = run;
                     const int runBegin = std::max(run, ci);
                     // Bounding-box distances of 16 j-clusters at a time (the float bounds are
                     // padded, so reading past the column is safe; those lanes are masked off).
@@ -450,13 +468,8 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
                         }
                         // Sorted by z: once a chunk ends beyond reach, so does the rest.
                         columnDone = numLeft <= kWidth || boxLoZ[u0 + kWidth - 1] >= zEnd;
-                        // Room for all 16 before the loop, so each candidate is written
-                        // unconditionally and kept by advancing the count: the keep decision
-                        // (about half go either way) is no mispredicted branch.
-                        if (jOut.size() < count + kWidth) {
-                            jOut.resize(2 * jOut.size() + kWidth);
-                        }
-                        JEntry* const out = jOut.data();
+                        // Each candidate is written unconditionally and kept by advancing the
+                        // count: the keep decision is no mispredicted branch.
                         for (; near != 0; near &= near - 1) {
                             const int cj = c0 + std::countr_zero(near);
                             std::uint32_t exists = rowsI & (occupancy[static_cast<std::size_t>(cj)] * 0x1111u);

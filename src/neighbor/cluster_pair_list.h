@@ -114,6 +114,7 @@ class ClusterPairList {
     std::array<double, 2> columnSize_{};
     std::vector<int> columnClusterStart_; // per column (x-major) + 1: first cluster
     int numClusters_ = 0;
+    int maxColumnClusters_ = 0; // clusters of the tallest column
     std::vector<int> slotAtoms_;
     std::vector<Vec3> slotOffsets_;
     std::vector<Vec3> slotPositions_;          // wrapped positions at build time (padding: a copy of slot 0)
