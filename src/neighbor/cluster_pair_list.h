@@ -62,6 +62,16 @@ class ClusterPairList {
     // yet): the two largest atom displacements add up to more than it (see displacement.h).
     bool needsRebuild(std::span<const Vec3> positions, double buffer) const;
 
+    // The list comes in kNumParts consecutive runs of i-entries ("parts", made independently and
+    // joined in order). Per part of the current list (built or pruned): where its i-entries begin
+    // (partBegin(kNumParts) = the end), and per group of kTouchGroup consecutive clusters a 1 when
+    // one of its cluster pairs has its i- or j-cluster there. Recorded while the pairs are hot, so
+    // the kernel's blocks learn which parts of their force buffers they touch without a pass.
+    static constexpr int kNumParts = 32;
+    static constexpr int kTouchGroup = 16;
+    int partBegin(int part) const { return static_cast<int>(iOffset_[static_cast<std::size_t>(part)]); }
+    std::span<const std::uint8_t> partTouched(int part) const { return touchParts_[static_cast<std::size_t>(part)]; }
+
     int numClusters() const { return numClusters_; }
     double rlist() const { return rlist_; }
     const Box& box() const { return box_; }
@@ -73,17 +83,29 @@ class ClusterPairList {
     std::span<const Vec3> slotOffsets() const { return slotOffsets_; }
     std::span<const IEntry> iEntries() const { return pruned_ ? prunedI_ : iEntries_; }
     std::span<const JEntry> jEntries() const { return pruned_ ? prunedJ_ : jEntries_; }
+    // Per i-entry: its first full j-entry (isFullPair; they come last), jEnd when none is. Found
+    // while the build partitions and the prune filters, so no pass of its own.
+    std::span<const int> fullBegin() const { return pruned_ ? prunedFullBegin_ : fullBegin_; }
     // Shift vector of each shift index: added to the i-cluster's positions.
     const std::array<Vec3, kNumShifts>& shiftVectors() const { return shiftVectors_; }
 
   private:
     void sortIntoClusters(std::span<const Vec3> positions);
-    // Joins the per-chunk pieces (iParts_, the first jCounts_ entries of jParts_) in chunk order.
-    void joinParts(std::vector<IEntry>& iAll, std::vector<JEntry>& jAll);
+    // Joins the per-chunk pieces (iParts_, fullParts_, the first jCounts_ entries of jParts_) in
+    // chunk order, in two steps called from inside a parallel region: joinSizes (one thread, then
+    // a barrier) sizes the joined arrays; joinPart(t) copies chunk t (any thread, any order).
+    void joinSizes(std::vector<IEntry>& iAll, std::vector<JEntry>& jAll, std::vector<int>& fullAll);
+    void joinPart(int t, std::vector<IEntry>& iAll, std::vector<JEntry>& jAll, std::vector<int>& fullAll) const;
+    // Per-chunk scratch of searchRange, kept for its capacity (no allocation per build).
+    struct SearchScratch {
+        std::vector<std::uint16_t> excludedIn;
+        std::vector<int> touched;
+        std::vector<int> runStart, runOwner;
+    };
     // Searches i-clusters [ciBegin, ciEnd): appends i-entries to iOut and writes j-entries to the
     // front of jOut (grown as needed); returns how many j-entries it wrote.
-    std::size_t searchRange(const System& system, int ciBegin, int ciEnd, std::vector<IEntry>& iOut,
-                            std::vector<JEntry>& jOut) const;
+    std::size_t searchRange(const System& system, int ciBegin, int ciEnd, SearchScratch& scratch,
+                            std::vector<IEntry>& iOut, std::vector<JEntry>& jOut) const;
 
     Box box_;
     double rlist_ = 0;
@@ -92,6 +114,7 @@ class ClusterPairList {
     std::array<double, 2> columnSize_{};
     std::vector<int> columnClusterStart_; // per column (x-major) + 1: first cluster
     int numClusters_ = 0;
+    int maxColumnClusters_ = 0; // clusters of the tallest column
     std::vector<int> slotAtoms_;
     std::vector<Vec3> slotOffsets_;
     std::vector<Vec3> slotPositions_;          // wrapped positions at build time (padding: a copy of slot 0)
@@ -111,16 +134,21 @@ class ClusterPairList {
     std::vector<Vec3> buildPositions_; // positions passed to the last build
     // Search and prune work in this many chunks whatever the thread count (load balance on a busy
     // machine, and the same list for any number of threads).
-    static constexpr int kNumChunks = 32;
+    static constexpr int kNumChunks = kNumParts;
     std::vector<std::vector<IEntry>> iParts_; // per chunk, kept for their capacity
     std::vector<std::vector<JEntry>> jParts_;
+    std::vector<std::vector<int>> fullParts_; // per chunk: fullBegin of its i-entries (chunk-local)
+    std::vector<std::vector<std::uint8_t>> touchParts_; // per chunk: see partTouched
+    std::vector<SearchScratch> searchScratch_; // per chunk
     std::array<std::size_t, kNumChunks> jCounts_{};                 // entries of each jParts_ in use
     std::array<std::size_t, kNumChunks + 1> iOffset_{}, jOffset_{}; // where each chunk goes in the joined list
     std::vector<IEntry> iEntries_;
     std::vector<JEntry> jEntries_;
+    std::vector<int> fullBegin_;
     bool pruned_ = false;
     std::vector<IEntry> prunedI_;
     std::vector<JEntry> prunedJ_;
+    std::vector<int> prunedFullBegin_;
     std::array<Vec3, kNumShifts> shiftVectors_{};
 };
 

@@ -87,6 +87,65 @@ TEST(ClusterPairListPrune, OneAndTwoThreadsPruneToTheSameList)
     }
 }
 
+namespace {
+
+// The per-part records of the current list: parts tile the i-entries in order; each part's touched
+// groups cover its pairs' i- and j-clusters (a built part's exactly those); fullBegin splits each
+// entry into masked then full pairs.
+void expectPartRecordsMatchTheList(const ClusterPairList& list, bool exactTouch)
+{
+    const auto iEntries = list.iEntries();
+    const auto jEntries = list.jEntries();
+    const std::size_t numGroups =
+        static_cast<std::size_t>((list.numClusters() + ClusterPairList::kTouchGroup - 1) / ClusterPairList::kTouchGroup);
+    ASSERT_EQ(list.partBegin(0), 0);
+    ASSERT_EQ(list.partBegin(ClusterPairList::kNumParts), static_cast<int>(iEntries.size()));
+    ASSERT_EQ(list.fullBegin().size(), iEntries.size());
+    for (int part = 0; part < ClusterPairList::kNumParts; ++part) {
+        ASSERT_LE(list.partBegin(part), list.partBegin(part + 1));
+        std::vector<std::uint8_t> used(numGroups, 0);
+        for (int e = list.partBegin(part); e < list.partBegin(part + 1); ++e) {
+            const auto& entry = iEntries[static_cast<std::size_t>(e)];
+            used[static_cast<std::size_t>(entry.cluster / ClusterPairList::kTouchGroup)] = 1;
+            const int split = list.fullBegin()[static_cast<std::size_t>(e)];
+            ASSERT_LE(entry.jBegin, split);
+            ASSERT_LE(split, entry.jEnd);
+            for (int j = entry.jBegin; j < entry.jEnd; ++j) {
+                const auto& pair = jEntries[static_cast<std::size_t>(j)];
+                EXPECT_EQ(ClusterPairList::isFullPair(pair), j >= split) << "i-entry " << e << ", j " << j;
+                used[static_cast<std::size_t>(pair.cluster / ClusterPairList::kTouchGroup)] = 1;
+            }
+        }
+        const auto touched = list.partTouched(part);
+        ASSERT_EQ(touched.size(), numGroups);
+        for (std::size_t g = 0; g < numGroups; ++g) {
+            if (exactTouch) {
+                EXPECT_EQ(touched[g] != 0, used[g] != 0) << "part " << part << ", group " << g;
+            } else if (used[g] != 0) {
+                EXPECT_NE(touched[g], 0) << "part " << part << ", group " << g;
+            }
+        }
+    }
+}
+
+} // namespace
+
+TEST(ClusterPairListPrune, PartRecordsMatchTheBuiltAndThePrunedList)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    std::vector<float> x, y, z;
+    for (int threads : {1, 2}) {
+        ClusterPairList list;
+        list.build(in.system, in.state.positions, in.state.box, 1.2, threads);
+        expectPartRecordsMatchTheList(list, true);
+        slotPositions(list, in.state.positions, x, y, z);
+        list.prune(x, y, z, 1.03, threads);
+        ASSERT_TRUE(list.isPruned());
+        expectPartRecordsMatchTheList(list, false);
+    }
+}
+
 // The pruned list of a ClusterPairList misses no pair while the two largest moves since the prune
 // stay within the inner buffer (ClusterPairList.PrunedListHoldsEveryPair...); CpuNonbonded's check:
 TEST(CpuNonbondedPrune, NeedsPruneWhenTheTwoLargestMovesAddUpToMoreThanTheInnerBuffer)

@@ -28,7 +28,7 @@ constexpr std::size_t kBlockForceSize = cpu::kForceStride / kC;
 // Clusters per chunk of a block's force buffer. A block only zeroes and contributes the chunks its
 // cluster pairs touch (GROMACS's per-thread "touched" flags): a block's i-clusters are a slab of the
 // box, so most of the buffer stays untouched and need not be cleared or summed every step.
-constexpr std::size_t kChunkClusters = 16;
+constexpr std::size_t kChunkClusters = ClusterPairList::kTouchGroup;
 
 bool isEwald(const NonbondedOptions& o) { return o.coulombType == CoulombType::Pme || o.coulombType == CoulombType::Ewald; }
 
@@ -301,19 +301,40 @@ void CpuNonbonded::Impl::splitBlocks()
 void CpuNonbonded::Impl::markTouchedChunks()
 {
     // Depends on the list alone (not on the thread count), so the sums below stay bit-identical.
+    // The list recorded which chunks each of its parts touches: a block ORs the flags of the parts
+    // it covers whole and scans only the i-entries of the (at most two) parts it covers in part.
+    // Serial: a few kB of ORs and a small scan cost less than a fork.
     const auto iEntries = list.iEntries();
     const auto jEntries = list.jEntries();
     const std::size_t numClusters = list.slotAtoms().size() / kC;
     numChunks = (numClusters + kChunkClusters - 1) / kChunkClusters;
     touched.assign(static_cast<std::size_t>(kNumBlocks) * numChunks, 0);
-#pragma omp parallel for num_threads(numThreads) schedule(static, 1)
     for (int b = 0; b < kNumBlocks; ++b) {
         std::uint8_t* const flags = touched.data() + static_cast<std::size_t>(b) * numChunks;
-        for (int ie = blockStart[static_cast<std::size_t>(b)]; ie < blockStart[static_cast<std::size_t>(b) + 1]; ++ie) {
-            const ClusterPairList::IEntry& entry = iEntries[static_cast<std::size_t>(ie)];
-            flags[static_cast<std::size_t>(entry.cluster) / kChunkClusters] = 1;
-            for (int je = entry.jBegin; je < entry.jEnd; ++je) {
-                flags[static_cast<std::size_t>(jEntries[static_cast<std::size_t>(je)].cluster) / kChunkClusters] = 1;
+        const int blockBegin = blockStart[static_cast<std::size_t>(b)];
+        const int blockEnd = blockStart[static_cast<std::size_t>(b) + 1];
+        for (int part = 0; part < ClusterPairList::kNumParts; ++part) {
+            const int partBegin = list.partBegin(part);
+            const int partEnd = list.partBegin(part + 1);
+            const int first = std::max(blockBegin, partBegin);
+            const int last = std::min(blockEnd, partEnd);
+            if (first >= last) {
+                continue;
+            }
+            if (first == partBegin && last == partEnd) {
+                const auto partFlags = list.partTouched(part);
+                for (std::size_t chunk = 0; chunk < numChunks; ++chunk) {
+                    flags[chunk] = static_cast<std::uint8_t>(flags[chunk] | partFlags[chunk]);
+                }
+                continue;
+            }
+            for (int ie = first; ie < last; ++ie) {
+                const ClusterPairList::IEntry& entry = iEntries[static_cast<std::size_t>(ie)];
+                flags[static_cast<std::size_t>(entry.cluster) / kChunkClusters] = 1;
+                for (int je = entry.jBegin; je < entry.jEnd; ++je) {
+                    flags[static_cast<std::size_t>(jEntries[static_cast<std::size_t>(je)].cluster) / kChunkClusters] =
+                        1;
+                }
             }
         }
     }

@@ -4,10 +4,9 @@
 // self/lower-triangle pairs of a diagonal pair) first, then the full ones, in which all 16 pairs
 // interact normally (ClusterPairList::isFullPair); the kernel runs the full ones through a variant
 // with no interaction/exclusion masks, only the cut-off test. Refreshed after every build or prune:
-// a scan over each i-entry's masked pairs only, no copy of the list.
+// views of the list's own arrays (the list records each split as it builds or prunes), no copy.
 
 #include <span>
-#include <vector>
 
 #include "neighbor/cluster_pair_list.h"
 
@@ -15,8 +14,8 @@ namespace proteinmd::cpu {
 
 class KernelPairOrder {
 public:
-    // Finds the split of every i-entry of `list` (which must outlive the next update). Uses up to
-    // numThreads OpenMP threads; the result does not depend on their number.
+    // Takes the splits of every i-entry of `list` (which must outlive the next update, and not
+    // be rebuilt or pruned before it). numThreads is unused: there is nothing left to compute.
     void update(const ClusterPairList& list, int numThreads);
 
     // A 4x4 cluster pair in which every atom pair interacts normally.
@@ -29,7 +28,7 @@ public:
 
 private:
     std::span<const ClusterPairList::JEntry> jEntries_;
-    std::vector<int> fullBegin_;
+    std::span<const int> fullBegin_;
 };
 
 } // namespace proteinmd::cpu

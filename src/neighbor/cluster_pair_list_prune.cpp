@@ -1,0 +1,120 @@
+// ClusterPairList::prune: the rolling prune of the built list (see cluster_pair_list.h), kept apart
+// from the search it filters.
+#include "neighbor/cluster_pair_list.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+
+#include "proteinmd/core/error.h"
+#include "proteinmd/simd/simd_float16.h"
+
+namespace proteinmd {
+
+namespace {
+
+constexpr int kC = ClusterPairList::kClusterSize;
+
+} // namespace
+
+void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, std::span<const float> z, double rPrune,
+                            int numThreads)
+{
+    using namespace simd;
+    const std::size_t numSlots = slotAtoms_.size();
+    if (x.size() != numSlots || y.size() != numSlots || z.size() != numSlots) {
+        throw SetupError(fmt::format("cluster pair list: prune got {} positions for {} slots", x.size(), numSlots));
+    }
+    // The same relative margin as the search: float rounding never drops a pair within rPrune.
+    const Float16 rPrune2 = set1(static_cast<float>(rPrune * rPrune * (1.0 + 1e-5)));
+    // Contiguous chunks of i-entries joined in order: the result does not depend on numThreads.
+    iParts_.resize(kNumChunks);
+    jParts_.resize(kNumChunks);
+    fullParts_.resize(kNumChunks);
+    touchParts_.resize(kNumChunks);
+    const std::size_t numI = iEntries_.size();
+#pragma omp parallel num_threads(std::max(1, numThreads))
+    {
+#pragma omp for schedule(dynamic, 1)
+        for (int t = 0; t < kNumChunks; ++t) {
+            const auto ut = static_cast<std::size_t>(t);
+            std::vector<IEntry>& iOut = iParts_[ut];
+            std::vector<int>& full = fullParts_[ut];
+            std::vector<JEntry>& jBuffer = jParts_[ut];
+            iOut.clear();
+            full.clear();
+            const std::size_t eBegin = numI * ut / kNumChunks;
+            const std::size_t eEnd = numI * (ut + 1) / kNumChunks;
+            const std::size_t most =
+                eEnd > eBegin ? static_cast<std::size_t>(iEntries_[eEnd - 1].jEnd - iEntries_[eBegin].jBegin) : 0;
+            if (jBuffer.size() < most) {
+                jBuffer.resize(most); // grows once; afterwards the kept size is reused without clearing
+            }
+            JEntry* const jOut = jBuffer.data();
+            std::vector<std::uint8_t>& touchVector = touchParts_[ut];
+            touchVector.assign(static_cast<std::size_t>((numClusters_ + kTouchGroup - 1) / kTouchGroup), 0);
+            std::uint8_t* const touch = touchVector.data();
+            const JEntry* const built = jEntries_.data();
+            const int* const builtFullBegin = fullBegin_.data();
+            const float* const xs = x.data();
+            const float* const ys = y.data();
+            const float* const zs = z.data();
+            int count = 0;
+            alignas(64) float lane[3][16];
+            for (std::size_t e = eBegin; e < eEnd; ++e) {
+                const IEntry& entry = iEntries_[e];
+                const std::size_t iFirst = static_cast<std::size_t>(entry.cluster) * kC;
+                const Vec3& s = shiftVectors_[static_cast<std::size_t>(entry.shift)];
+                spreadRows4(&x[iFirst], static_cast<float>(s.x), lane[0]);
+                spreadRows4(&y[iFirst], static_cast<float>(s.y), lane[1]);
+                spreadRows4(&z[iFirst], static_cast<float>(s.z), lane[2]);
+                const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
+                const int jBegin = count;
+                // Keeps the pairs of [je0, je1) with an atom pair within rPrune.
+                // (Locals only: the flag stores are bytes, which may alias anything else.)
+                const auto keepWithin = [xi, yi, zi, rPrune2, built, xs, ys, zs, jOut, touch](int je0, int je1,
+                                                                                           int kept) {
+                    for (int je = je0; je < je1; ++je) {
+                        const JEntry j = built[je];
+                        const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
+                        const Float16 dx = xi - loadRepeat4(&xs[jFirst]);
+                        const Float16 dy = yi - loadRepeat4(&ys[jFirst]);
+                        const Float16 dz = zi - loadRepeat4(&zs[jFirst]);
+                        const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
+                        // Written always, kept by advancing the count: no mispredicted branch
+                        // per pair. The group flag too is set for every pair checked (a plain
+                        // store; a superset of the kept pairs' groups, which is all the flags
+                        // must cover: a group flagged in vain only gets zeroed and adds zeros).
+                        jOut[kept] = j;
+                        touch[j.cluster / kTouchGroup] = 1;
+                        kept += anyTrue((r2 < rPrune2) &&
+                                        maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded)))
+                                    ? 1
+                                    : 0;
+                    }
+                    return kept;
+                };
+                // The built order is kept, so the masked pairs kept come first and end where the
+                // built masked pairs end.
+                count = keepWithin(entry.jBegin, builtFullBegin[e], count);
+                const int prunedFullBegin = count;
+                count = keepWithin(builtFullBegin[e], entry.jEnd, count);
+                if (count > jBegin) {
+                    touch[static_cast<std::size_t>(entry.cluster / kTouchGroup)] = 1;
+                    iOut.push_back(IEntry{entry.cluster, entry.shift, jBegin, count});
+                    full.push_back(prunedFullBegin);
+                }
+            }
+            jCounts_[ut] = static_cast<std::size_t>(count);
+        }
+#pragma omp single
+        joinSizes(prunedI_, prunedJ_, prunedFullBegin_);
+#pragma omp for schedule(dynamic, 1)
+        for (int t = 0; t < kNumChunks; ++t) {
+            joinPart(t, prunedI_, prunedJ_, prunedFullBegin_);
+        }
+    }
+    pruned_ = true;
+}
+
+} // namespace proteinmd
