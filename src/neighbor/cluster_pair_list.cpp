@@ -508,12 +508,12 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
     return count;
 }
 
-bool ClusterPairList::needsRebuild(std::span<const Vec3> positions, double buffer) const
+bool ClusterPairList::needsRebuild(std::span<const Vec3> positions, double buffer, int numThreads) const
 {
     if (positions.size() != buildPositions_.size() || buildPositions_.empty()) {
         return true;
     }
-    return !(largestClosing(positions, buildPositions_) <= buffer);
+    return !(largestClosing(positions, buildPositions_, numThreads) <= buffer);
 }
 
 } // namespace proteinmd

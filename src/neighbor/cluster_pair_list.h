@@ -60,7 +60,7 @@ class ClusterPairList {
 
     // True when a pair may have closed in by more than `buffer` (nm) since the last build (or none
     // yet): the two largest atom displacements add up to more than it (see displacement.h).
-    bool needsRebuild(std::span<const Vec3> positions, double buffer) const;
+    bool needsRebuild(std::span<const Vec3> positions, double buffer, int numThreads = 1) const;
 
     // The list comes in kNumParts consecutive runs of i-entries ("parts", made independently and
     // joined in order). Per part of the current list (built or pruned): where its i-entries begin

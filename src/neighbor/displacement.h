@@ -14,7 +14,8 @@ namespace proteinmd {
 
 // Sum of the two largest |now[i] - then[i]| over different atoms i (nm); with a single atom its
 // displacement. Precondition: now.size() == then.size(). A non-finite displacement gives infinity,
-// so a staleness check never passes on NaN positions.
-double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then);
+// so a staleness check never passes on NaN positions. Large systems use up to numThreads OpenMP
+// threads; the result is the same for any count.
+double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then, int numThreads = 1);
 
 } // namespace proteinmd

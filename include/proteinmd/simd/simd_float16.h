@@ -141,6 +141,25 @@ private:
     __m512d hi_ = _mm512_setzero_pd();
 };
 
+// Per-lane sums of float vectors in double (lane l of every add goes to sum l).
+class LaneAccumulator {
+public:
+    void add(Float16 a)
+    {
+        lo_ = _mm512_add_pd(lo_, _mm512_cvtps_pd(_mm512_castps512_ps256(a.v)));
+        hi_ = _mm512_add_pd(hi_, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a.v), 1))));
+    }
+    void store(double (&out)[kWidth]) const
+    {
+        _mm512_storeu_pd(out, lo_);
+        _mm512_storeu_pd(out + 8, hi_);
+    }
+
+private:
+    __m512d lo_ = _mm512_setzero_pd();
+    __m512d hi_ = _mm512_setzero_pd();
+};
+
 #else // scalar fallback
 
 struct Float16 {
@@ -301,6 +320,25 @@ public:
 
 private:
     std::array<double, 8> sum_{};
+};
+
+class LaneAccumulator {
+public:
+    void add(Float16 a)
+    {
+        for (std::size_t l = 0; l < kWidth; ++l) {
+            sum_[l] += static_cast<double>(a.v[l]);
+        }
+    }
+    void store(double (&out)[kWidth]) const
+    {
+        for (std::size_t l = 0; l < kWidth; ++l) {
+            out[l] = sum_[l];
+        }
+    }
+
+private:
+    std::array<double, kWidth> sum_{};
 };
 
 #endif

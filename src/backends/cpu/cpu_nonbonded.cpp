@@ -455,14 +455,14 @@ double CpuNonbonded::listInnerBuffer() const
 bool CpuNonbonded::needsRebuild(std::span<const Vec3> positions) const
 {
     const Impl& m = *impl_;
-    return m.fast && (!m.built || m.list.needsRebuild(positions, m.buffer));
+    return m.fast && (!m.built || m.list.needsRebuild(positions, m.buffer, m.numThreads));
 }
 
 bool CpuNonbonded::needsPrune(std::span<const Vec3> positions) const
 {
     const Impl& m = *impl_;
     return m.fast && m.built && m.list.isPruned() && m.pruneChecks &&
-           (positions.size() != m.prunePositions.size() || !(largestClosing(positions, m.prunePositions) <= m.innerBuffer));
+           (positions.size() != m.prunePositions.size() || !(largestClosing(positions, m.prunePositions, m.numThreads) <= m.innerBuffer));
 }
 
 void CpuNonbonded::setPruneChecks(bool on) { impl_->pruneChecks = on; }
@@ -487,11 +487,14 @@ void CpuNonbonded::Impl::refreshSlots(std::span<const Vec3> positions)
 {
     const auto slots = list.slotAtoms();
     const auto offsets = list.slotOffsets();
-    for (std::size_t s = 0; s < slots.size(); ++s) {
+    const auto numSlots = static_cast<std::ptrdiff_t>(slots.size());
+    // Each slot on its own: the same floats for any thread count.
+#pragma omp parallel for num_threads(numThreads) schedule(static) if (numSlots >= 16384)
+    for (std::ptrdiff_t i = 0; i < numSlots; ++i) {
+        const auto s = static_cast<std::size_t>(i);
         // Padding slots sit on their cluster's first atom; their lanes are masked out.
-        const int atom = slots[s] >= 0 ? slots[s] : slots[s - s % kC];
         const std::size_t src = slots[s] >= 0 ? s : s - s % kC;
-        const Vec3 x = positions[static_cast<std::size_t>(atom)] + offsets[src];
+        const Vec3 x = positions[static_cast<std::size_t>(slots[src])] + offsets[src];
         data.x[s] = static_cast<float>(x.x);
         data.y[s] = static_cast<float>(x.y);
         data.z[s] = static_cast<float>(x.z);
@@ -521,7 +524,14 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
         throw SetupError(fmt::format("CpuNonbonded: {} positions and {} forces for {} atoms", positions.size(),
                                      out.forces.size(), n));
     }
+    // One vectorised sum first (a NaN or infinity anywhere makes it non-finite), the scan for the
+    // atom to name only then.
+    double all = 0;
+#pragma omp simd reduction(+ : all)
     for (std::size_t i = 0; i < n; ++i) {
+        all += (positions[i].x + positions[i].y + positions[i].z) * 0.0;
+    }
+    for (std::size_t i = 0; i < n && !std::isfinite(all); ++i) {
         const Vec3& x = positions[i];
         if (!std::isfinite(x.x) || !std::isfinite(x.y) || !std::isfinite(x.z)) {
             throw SetupError(fmt::format("non-bonded (cpu): atom {} has a non-finite position ({}, {}, {})", i + 1,
@@ -532,7 +542,7 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     // have closed in by more than the buffer; the O(N) checks cost little next to the kernel.
     if (!m.built || !(box.vectors()[0] == m.list.box().vectors()[0] && box.vectors()[1] == m.list.box().vectors()[1] &&
                       box.vectors()[2] == m.list.box().vectors()[2]) ||
-        (!listsChecked && m.list.needsRebuild(positions, m.buffer))) {
+        (!listsChecked && m.list.needsRebuild(positions, m.buffer, m.numThreads))) {
         buildPairList(positions, box);
     } else if (!listsChecked && needsPrune(positions)) {
         pruneList(positions, m.innerBuffer);
@@ -561,10 +571,9 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     for (int c = 0; c < kNumBlocks; ++c) {
         const std::size_t begin = numClusters * static_cast<std::size_t>(c) / kNumBlocks;
         const std::size_t end = numClusters * static_cast<std::size_t>(c + 1) / kNumBlocks;
-        // Virial sums per lane (row r, column c at [3 r + c][lane]): the compiler keeps them in
-        // vector registers. Positions are the list-frame floats the kernel used (padding lanes
-        // carry zero force).
-        double v[9][kC] = {};
+        // Virial rows r = x, y, z: lane 4 c + l of rowR sums f_c x_r of slot l (lanes 12-15 unused).
+        // Positions are the list-frame floats the kernel used; padding slots carry zero force.
+        simd::LaneAccumulator rowX, rowY, rowZ;
         const float* const xs = m.data.x.data();
         const float* const ys = m.data.y.data();
         const float* const zs = m.data.z.data();
@@ -589,15 +598,10 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
                 cpu::clearClusterForces(shares[static_cast<std::size_t>(share)]);
             }
             const std::size_t first = k * kC;
-            for (int l = 0; l < kC; ++l) {
-                const double f[3] = {clusterForce[l], clusterForce[kC + l], clusterForce[2 * kC + l]};
-                const double x[3] = {xs[first + l], ys[first + l], zs[first + l]};
-                for (int r = 0; r < 3; ++r) {
-                    for (int col = 0; col < 3; ++col) {
-                        v[3 * r + col][l] += f[col] * x[r];
-                    }
-                }
-            }
+            const simd::Float16 f = simd::load(clusterForce);
+            rowX.add(f * simd::loadRepeat4(xs + first));
+            rowY.add(f * simd::loadRepeat4(ys + first));
+            rowZ.add(f * simd::loadRepeat4(zs + first));
             for (std::size_t s = first; s < first + kC; ++s) {
                 if (slots[s] >= 0) {
                     const std::size_t l = s - first;
@@ -607,9 +611,13 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
             }
         }
         Matrix3& virial = chunkVirial[static_cast<std::size_t>(c)];
+        const simd::LaneAccumulator* const rows[3] = {&rowX, &rowY, &rowZ};
         for (int r = 0; r < 3; ++r) {
+            double lanes[simd::kWidth];
+            rows[r]->store(lanes);
             for (int col = 0; col < 3; ++col) {
-                virial[r][col] = (v[3 * r + col][0] + v[3 * r + col][1]) + (v[3 * r + col][2] + v[3 * r + col][3]);
+                const double* const l = lanes + kC * col;
+                virial[r][col] = (l[0] + l[1]) + (l[2] + l[3]);
             }
         }
     }
