@@ -238,3 +238,29 @@ TEST(CpuKernelVariants, LjMatrixOffTheCombinationRuleTakesTheGatherKernel)
         expectFastMatchesReference(in);
     }
 }
+
+// A single LJ type and no charges (an LJ fluid such as lj32k) takes the kernel with constant c6/c12;
+// every LJ modifier against the reference.
+TEST(CpuKernelVariants, OneLjTypeWithoutChargesTakesTheUniformKernel)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = load("ala2_solvated", "energy.mdp");
+    const auto nt = static_cast<std::size_t>(in.system.numLjTypes);
+    std::size_t t = 0;
+    while (t < nt && !(in.system.c6[t * nt + t] > 0)) {
+        ++t;
+    }
+    ASSERT_LT(t, nt);
+    in.system.c6 = {in.system.c6[t * nt + t]};
+    in.system.c12 = {in.system.c12[t * nt + t]};
+    in.system.numLjTypes = 1;
+    std::fill(in.system.ljTypes.begin(), in.system.ljTypes.end(), 0);
+    std::fill(in.system.charges.begin(), in.system.charges.end(), 0.0);
+    for (InteractionModifier modifier : {InteractionModifier::None, InteractionModifier::PotentialShift,
+                                         InteractionModifier::ForceSwitch, InteractionModifier::PotentialSwitch}) {
+        in.mdp.nonbonded.vdwModifier = modifier;
+        in.mdp.nonbonded.rvdwSwitch = 0.7;
+        SCOPED_TRACE(static_cast<int>(modifier));
+        expectFastMatchesReference(in);
+    }
+}

@@ -43,8 +43,9 @@ namespace proteinmd::cpu {
 enum class LjKind { Plain, PotentialShift, ForceSwitch, PotentialSwitch };
 // Matrix: c6/c12 gathered from the type matrix. LorentzBerthelot: c6 = eps_i eps_j (s_i + s_j)^6,
 // c12 = c6 (s_i + s_j)^6 with s = sigma/2 and eps = sqrt(4 epsilon) per atom (exact when the
-// matrix follows that rule, which CpuNonbonded checks).
-enum class LjParams { Matrix, LorentzBerthelot };
+// matrix follows that rule, which CpuNonbonded checks). Uniform: a single LJ type (an LJ fluid),
+// c6/c12 are constants.
+enum class LjParams { Matrix, LorentzBerthelot, Uniform };
 // None: every charge is zero (e.g. an LJ fluid); ReactionField includes the plain cut-off.
 enum class CoulombVariant { None, ReactionField, Ewald };
 
@@ -133,6 +134,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
     const float* const epsilons = d.ljEpsilon.data();
     const float* const c6Table = kLjTimes6 ? d.c6Times6.data() : d.c6.data();
     const float* const c12Table = kLjTimes6 ? d.c12Times6.data() : d.c12.data();
+    const Float16 c6Uniform = set1(c6Table[0]), c12Uniform = set1(c12Table[0]);
     DoubleAccumulator energyLj, energyCoulomb;
 
     for (int ie = iBegin; ie < iEnd; ++ie) {
@@ -147,7 +149,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
         Float16 sigmaI{}, epsI{};
         if constexpr (kParams == LjParams::Matrix) {
             rowI = loadEach4(d.typeRow.data() + iFirst);
-        } else {
+        } else if constexpr (kParams == LjParams::LorentzBerthelot) {
             sigmaI = loadEach4(halfSigmas + iFirst);
             epsI = kLjTimes6 ? six * loadEach4(epsilons + iFirst) : loadEach4(epsilons + iFirst);
         }
@@ -188,10 +190,13 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
                 const Int16 index = rowI + loadRepeat4(types + jFirst);
                 c6 = gather(c6Table, index);
                 c12 = gather(c12Table, index);
+            } else if constexpr (kParams == LjParams::Uniform) {
+                c6 = c6Uniform;
+                c12 = c12Uniform;
             }
             if constexpr (kLjTimes6) {
                 Float16 vlj6, vlj12; // 6 c6 / r^6, 6 c12 / r^12
-                if constexpr (kParams == LjParams::Matrix) {
+                if constexpr (kParams != LjParams::LorentzBerthelot) {
                     const Float16 rinv6 = rinv2 * rinv2 * rinv2;
                     vlj6 = c6 * rinv6;
                     vlj12 = c12 * rinv6 * rinv6;

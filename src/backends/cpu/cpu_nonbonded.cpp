@@ -380,7 +380,10 @@ void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* f, cpu::B
         lorentzBerthelot ? run.template operator()<kCoulomb, LjParams::LorentzBerthelot>()
                          : run.template operator()<kCoulomb, LjParams::Matrix>();
     };
-    if (noCharges) {
+    if (noCharges && system.numLjTypes == 1) {
+        // An LJ fluid: constant c6/c12, no per-pair parameters at all (~10% fewer operations).
+        run.template operator()<CoulombVariant::None, LjParams::Uniform>();
+    } else if (noCharges) {
         runCoulomb.template operator()<CoulombVariant::None>();
     } else if (coulomb.kind == nonbonded::CoulombKind::EwaldReal) {
         runCoulomb.template operator()<CoulombVariant::Ewald>();
