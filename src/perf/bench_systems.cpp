@@ -92,12 +92,13 @@ std::unique_ptr<BenchSystem> makeLjFluid(const std::filesystem::path& initialSta
     mdp.nonbonded.dispersionCorrection = DispersionCorrectionType::No;
     mdp.nstlist = 50;
     // LAMMPS uses a 0.3 sigma skin rebuilt every 20 steps; our exact displacement checks rebuild
-    // when needed. Measured at 2 threads (ms/step, builds and prunes per 100 steps): 0.35 / no
-    // pruning 2.15-2.19 (12, 0); 0.45 / none 2.21-2.24 (9.7, 0); 0.6 / none 2.15-2.23 (7.7, 0);
-    // 0.6 / 0.1 2.36 (7.7, 40); 0.8 / 0.15 2.22-2.24 (5.7, 32). Dense LJ has few pairs beyond the
-    // cut-off to prune away, so a prune (about one kernel call here) does not pay for itself.
+    // when needed. Measured at 2 threads with the uniform-LJ kernel (ms/step, builds per 100 steps,
+    // no pruning): buffer 0.3: 1.80-1.98 (13.7); 0.35: 1.73-1.74 (12); 0.4: 1.66-1.72 (10.3); 0.5:
+    // 1.63-1.69 (8); 0.6: 1.75-1.76 (7.7); 0.7: 1.71-1.77 (6.3). Pruned 0.5 / 0.15: 1.89 (31 prunes),
+    // 0.6 / 0.2: 1.84. Dense LJ has few pairs beyond the cut-off to prune away, so a prune (about
+    // one kernel call here) does not pay for itself.
     b->forceField.nstlist = 50;
-    b->forceField.buffer = 0.35;
+    b->forceField.buffer = 0.5;
     b->forceField.pruneBuffer = -1;
     b->forceField.nstprune = 10;
     b->referencePotentialPerAtom = kLj32kPotentialPerAtom;
