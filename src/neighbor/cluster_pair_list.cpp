@@ -76,7 +76,7 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
     };
     fullParts_.resize(kNumChunks);
     touchParts_.resize(kNumChunks);
-    sortIntoClusters(positions);
+    sortIntoClusters(positions, numThreads);
     // One parallel region for the search and the join of its pieces: on a busy machine every fork
     // or barrier can cost a scheduler time slice. (So the sort before stays serial: threading it
     // took four more barriers, which cost far more than its ~1 ms whenever the cores were shared.)
@@ -154,8 +154,13 @@ void ClusterPairList::joinPart(int t, std::vector<IEntry>& iAll, std::vector<JEn
               jAll.begin() + static_cast<std::ptrdiff_t>(jOffset_[ut]));
 }
 
-void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
+void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions, int numThreads)
 {
+    // The per-atom, per-column and per-cluster passes are threaded for large systems (each item
+    // is written on its own, so the order is the same for any thread count); the counting sort
+    // between them is serial.
+    const int threads = std::max(1, numThreads);
+    const bool threaded = threads > 1 && numAtoms_ >= 8192;
     const Vec3 length{box_.vectors()[0][0], box_.vectors()[1][1], box_.vectors()[2][2]};
     // Scratch arrays are members, so a rebuild allocates nothing.
     std::vector<Vec3>& wrapped = wrapped_;
@@ -175,6 +180,7 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
         column.resize(static_cast<std::size_t>(numAtoms_));
         keys.resize(static_cast<std::size_t>(numAtoms_));
     }
+#pragma omp parallel for num_threads(threads) schedule(static) if (threaded)
     for (int i = 0; i < numAtoms_; ++i) {
         Vec3 w = positions[static_cast<std::size_t>(i)];
         for (int d = 0; d < 3; ++d) {
@@ -234,6 +240,7 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
     }
     // Each column sorted by z, ties broken by index so the order is fully determined.
     const int numColumns = columns_[0] * columns_[1];
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16) if (threaded)
     for (int c = 0; c < numColumns; ++c) {
         const auto first = keys.begin() + count[static_cast<std::size_t>(c)];
         const auto last = keys.begin() + count[static_cast<std::size_t>(c) + 1];
@@ -257,6 +264,7 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions)
         }
     }
     // Per cluster: bounding box of its real atoms, occupancy, positions in float.
+#pragma omp parallel for num_threads(threads) schedule(static) if (threaded)
     for (int ci = 0; ci < numClusters_; ++ci) {
         const auto c = static_cast<std::size_t>(ci);
         const std::size_t first = c * kC;

@@ -90,7 +90,7 @@ class ClusterPairList {
     const std::array<Vec3, kNumShifts>& shiftVectors() const { return shiftVectors_; }
 
   private:
-    void sortIntoClusters(std::span<const Vec3> positions);
+    void sortIntoClusters(std::span<const Vec3> positions, int numThreads);
     // Joins the per-chunk pieces (iParts_, fullParts_, the first jCounts_ entries of jParts_) in
     // chunk order, in two steps called from inside a parallel region: joinSizes (one thread, then
     // a barrier) sizes the joined arrays; joinPart(t) copies chunk t (any thread, any order).
