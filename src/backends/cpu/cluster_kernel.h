@@ -104,6 +104,7 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
     constexpr int kC = ClusterPairList::kClusterSize;
     // Plain and potential-shift LJ work with 6 c6 and 6 c12 (F r = 2 (6 c12/r^12) - 6 c6/r^6).
     constexpr bool kLjTimes6 = kLj == LjKind::Plain || kLj == LjKind::PotentialShift;
+    constexpr bool kEvenPowersOnly = kCoulomb == CoulombVariant::None && kLjTimes6;
     const auto iEntries = list.iEntries();
     const auto jEntries = order.jEntries();
     const auto fullBegin = order.fullBegin();
@@ -179,8 +180,15 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
             }
             // A full cluster pair has no self or padding lane, so no r = 0 either.
             const Float16 r2s = kFull ? r2 : max(r2, minR2);
-            const Float16 rinv = invsqrt(r2s);
-            const Float16 rinv2 = rinv * rinv;
+            // Without Coulomb, plain LJ needs even powers of 1/r only: one reciprocal instead of
+            // the inverse square root and its square.
+            Float16 rinv{}, rinv2;
+            if constexpr (kEvenPowersOnly) {
+                rinv2 = reciprocal(r2s);
+            } else {
+                rinv = invsqrt(r2s);
+                rinv2 = rinv * rinv;
+            }
 
             // Lennard-Jones: frLj = F r (so F/r = frLj / r^2), vLj its energy (times 6 if kLjTimes6).
             const Mask16 ljMask = kSameCutoff ? interact : interact && (r2 < rvdw2);
@@ -203,8 +211,13 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
                 } else {
                     // c6 = eps sigma^6, c12 = c6 sigma^6: in powers of sigma/r, no r^-6 needed.
                     const Float16 sigma = sigmaI + loadRepeat4(halfSigmas + jFirst);
-                    const Float16 sr = sigma * rinv;
-                    const Float16 sr2 = sr * sr;
+                    Float16 sr2;
+                    if constexpr (kEvenPowersOnly) {
+                        sr2 = sigma * sigma * rinv2;
+                    } else {
+                        const Float16 sr = sigma * rinv;
+                        sr2 = sr * sr;
+                    }
                     const Float16 sr6 = sr2 * sr2 * sr2;
                     vlj6 = epsI * loadRepeat4(epsilons + jFirst) * sr6;
                     vlj12 = vlj6 * sr6;
