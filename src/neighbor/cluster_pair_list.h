@@ -57,6 +57,10 @@ class ClusterPairList {
                int numThreads);
     bool isPruned() const { return pruned_; }
     std::size_t numBuiltClusterPairs() const { return jEntries_.size(); }
+    // Cluster pairs in the list the kernels use (the pruned one when pruned). The pruned list keeps
+    // the built layout with gaps between its parts, so this is less than jEntries().size() then:
+    // read j-entries only through the i-entries' ranges.
+    std::size_t numClusterPairs() const { return pruned_ ? prunedPairs_ : jEntries_.size(); }
 
     // True when a pair may have closed in by more than `buffer` (nm) since the last build (or none
     // yet): the two largest atom displacements add up to more than it (see displacement.h).
@@ -147,7 +151,8 @@ class ClusterPairList {
     std::vector<int> fullBegin_;
     bool pruned_ = false;
     std::vector<IEntry> prunedI_;
-    std::vector<JEntry> prunedJ_;
+    std::vector<JEntry> prunedJ_; // the built layout: each part's kept pairs from its built start
+    std::size_t prunedPairs_ = 0;
     std::vector<int> prunedFullBegin_;
     std::array<Vec3, kNumShifts> shiftVectors_{};
 };

@@ -33,6 +33,12 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
     fullParts_.resize(kNumChunks);
     touchParts_.resize(kNumChunks);
     const std::size_t numI = iEntries_.size();
+    // Each part writes its kept pairs in place, from where its built pairs start: the pruned list
+    // keeps the built one's layout with gaps (never read: entries address their own ranges), so
+    // there is no join copy of the pairs, only of the few i-entries.
+    if (prunedJ_.size() != jEntries_.size()) {
+        prunedJ_.resize(jEntries_.size());
+    }
 #pragma omp parallel num_threads(std::max(1, numThreads))
     {
 #pragma omp for schedule(dynamic, 1)
@@ -40,17 +46,12 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
             const auto ut = static_cast<std::size_t>(t);
             std::vector<IEntry>& iOut = iParts_[ut];
             std::vector<int>& full = fullParts_[ut];
-            std::vector<JEntry>& jBuffer = jParts_[ut];
             iOut.clear();
             full.clear();
             const std::size_t eBegin = numI * ut / kNumChunks;
             const std::size_t eEnd = numI * (ut + 1) / kNumChunks;
-            const std::size_t most =
-                eEnd > eBegin ? static_cast<std::size_t>(iEntries_[eEnd - 1].jEnd - iEntries_[eBegin].jBegin) : 0;
-            if (jBuffer.size() < most) {
-                jBuffer.resize(most); // grows once; afterwards the kept size is reused without clearing
-            }
-            JEntry* const jOut = jBuffer.data();
+            const int base = eEnd > eBegin ? iEntries_[eBegin].jBegin : 0;
+            JEntry* const jOut = prunedJ_.data() + base;
             std::vector<std::uint8_t>& touchVector = touchParts_[ut];
             touchVector.assign(static_cast<std::size_t>((numClusters_ + kTouchGroup - 1) / kTouchGroup), 0);
             std::uint8_t* const touch = touchVector.data();
@@ -101,19 +102,31 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                 count = keepWithin(builtFullBegin[e], entry.jEnd, count);
                 if (count > jBegin) {
                     touch[static_cast<std::size_t>(entry.cluster / kTouchGroup)] = 1;
-                    iOut.push_back(IEntry{entry.cluster, entry.shift, jBegin, count});
-                    full.push_back(prunedFullBegin);
+                    iOut.push_back(IEntry{entry.cluster, entry.shift, base + jBegin, base + count});
+                    full.push_back(base + prunedFullBegin);
                 }
             }
             jCounts_[ut] = static_cast<std::size_t>(count);
         }
-#pragma omp single
-        joinSizes(prunedI_, prunedJ_, prunedFullBegin_);
-#pragma omp for schedule(dynamic, 1)
-        for (int t = 0; t < kNumChunks; ++t) {
-            joinPart(t, prunedI_, prunedJ_, prunedFullBegin_);
-        }
     }
+    // The i-entries in part order (their pair ranges are already absolute).
+    std::size_t numEntries = 0;
+    prunedPairs_ = 0;
+    for (std::size_t t = 0; t < kNumChunks; ++t) {
+        numEntries += iParts_[t].size();
+        prunedPairs_ += jCounts_[t];
+    }
+    prunedI_.resize(numEntries);
+    prunedFullBegin_.resize(numEntries);
+    std::size_t next = 0;
+    for (std::size_t t = 0; t < kNumChunks; ++t) {
+        std::copy(iParts_[t].begin(), iParts_[t].end(), prunedI_.begin() + static_cast<std::ptrdiff_t>(next));
+        std::copy(fullParts_[t].begin(), fullParts_[t].end(),
+                  prunedFullBegin_.begin() + static_cast<std::ptrdiff_t>(next));
+        iOffset_[t] = next;
+        next += iParts_[t].size();
+    }
+    iOffset_[kNumChunks] = next;
     pruned_ = true;
 }
 

@@ -233,7 +233,7 @@ double CpuNonbonded::rlist() const { return impl_->options.rcoulomb + impl_->buf
 int CpuNonbonded::numThreads() const { return impl_->numThreads; }
 long long CpuNonbonded::numClusterPairs() const
 {
-    return impl_->fast && impl_->built ? static_cast<long long>(impl_->list.jEntries().size()) : 0;
+    return impl_->fast && impl_->built ? static_cast<long long>(impl_->list.numClusterPairs()) : 0;
 }
 
 void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box)
@@ -282,13 +282,16 @@ void CpuNonbonded::buildPairList(std::span<const Vec3> positions, const Box& box
 
 void CpuNonbonded::Impl::splitBlocks()
 {
-    // Blocks of consecutive i-entries with about equal numbers of cluster pairs.
+    // Blocks of consecutive i-entries with about equal numbers of cluster pairs (counted per
+    // entry: a pruned list has gaps between its parts).
     const auto entries = list.iEntries();
-    const double total = static_cast<double>(list.jEntries().size());
+    const double total = static_cast<double>(list.numClusterPairs());
     blockStart[0] = 0;
     int b = 1;
+    long long running = 0;
     for (std::size_t e = 0; e < entries.size() && b < kNumBlocks; ++e) {
-        if (entries[e].jEnd >= total * b / kNumBlocks) {
+        running += entries[e].jEnd - entries[e].jBegin;
+        if (static_cast<double>(running) >= total * b / kNumBlocks) {
             blockStart[static_cast<std::size_t>(b++)] = static_cast<int>(e) + 1;
         }
     }
