@@ -73,7 +73,8 @@ struct KernelData {
 struct BlockResult {
     double energyLj = 0;
     double energyCoulomb = 0;
-    std::array<Vec3, ClusterPairList::kNumShifts> shiftForce{}; // force on i-clusters per shift
+    // Force on i-clusters per image shift (the central one, whose shift vector is zero, stays 0).
+    std::array<Vec3, ClusterPairList::kNumShifts> shiftForce{};
 };
 
 inline constexpr int kForceStride = 48; // floats per cluster in the force buffers: x, y, z of 16 lanes
@@ -334,7 +335,12 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
         store(fi, load(fi) + transpose4x4(fix));
         store(fi + 16, load(fi + 16) + transpose4x4(fiy));
         store(fi + 32, load(fi + 32) + transpose4x4(fiz));
-        result.shiftForce[static_cast<std::size_t>(entry.shift)] += Vec3{reduceAdd(fix), reduceAdd(fiy), reduceAdd(fiz)};
+        // Only image shifts enter the virial (shift vector x force); the central shift's vector is
+        // zero, so its three horizontal sums (most entries) are skipped.
+        if (entry.shift != ClusterPairList::kCentralShift) {
+            result.shiftForce[static_cast<std::size_t>(entry.shift)] +=
+                Vec3{reduceAdd(fix), reduceAdd(fiy), reduceAdd(fiz)};
+        }
         if constexpr (kEnergy) {
             energyLj.add(kLjTimes6 ? vLjSum * set1(1.0f / 6.0f) : vLjSum);
             energyCoulomb.add(vCoulombSum);
