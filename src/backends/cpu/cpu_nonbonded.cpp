@@ -1,6 +1,7 @@
 #include "proteinmd/backends/cpu_nonbonded.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -535,14 +536,17 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
         throw SetupError(fmt::format("CpuNonbonded: {} positions and {} forces for {} atoms", positions.size(),
                                      out.forces.size(), n));
     }
-    // One vectorised sum first (a NaN or infinity anywhere makes it non-finite), the scan for the
-    // atom to name only then.
-    double all = 0;
-#pragma omp simd reduction(+ : all)
+    // One branch-free pass first (the largest exponent field is all ones only if some coordinate
+    // is a NaN or an infinity; an integer maximum the compiler vectorises), the scan for the atom
+    // to name only then.
+    constexpr std::uint64_t kExponent = 0x7ff0000000000000ULL;
+    std::uint64_t largestExponent = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        all += (positions[i].x + positions[i].y + positions[i].z) * 0.0;
+        for (const double c : {positions[i].x, positions[i].y, positions[i].z}) {
+            largestExponent = std::max(largestExponent, std::bit_cast<std::uint64_t>(c) & kExponent);
+        }
     }
-    for (std::size_t i = 0; i < n && !std::isfinite(all); ++i) {
+    for (std::size_t i = 0; i < n && largestExponent == kExponent; ++i) {
         const Vec3& x = positions[i];
         if (!std::isfinite(x.x) || !std::isfinite(x.y) || !std::isfinite(x.z)) {
             throw SetupError(fmt::format("non-bonded (cpu): atom {} has a non-finite position ({}, {}, {})", i + 1,
@@ -575,7 +579,6 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     // Reduce the block buffers in block order, in fixed chunks of clusters; the virial comes from
     // the per-atom forces at the list-frame positions plus the shift forces.
     const auto slots = m.list.slotAtoms();
-    const auto offsets = m.list.slotOffsets();
     const std::size_t numClusters = numSlots / kC;
     std::array<Matrix3, kNumBlocks> chunkVirial{};
 #pragma omp parallel for num_threads(m.numThreads) schedule(static, 1)
