@@ -44,8 +44,11 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
 #pragma omp for schedule(dynamic, 1)
         for (int t = 0; t < kNumChunks; ++t) {
             const auto ut = static_cast<std::size_t>(t);
-            std::vector<IEntry>& iOut = iParts_[ut];
-            std::vector<int>& full = fullParts_[ut];
+            // The parts' vectors are moved to locals and back (no allocation): their headers sit
+            // side by side in iParts_/fullParts_, and a push_back through them from two threads
+            // working on neighbouring parts shares cache lines at every i-entry.
+            std::vector<IEntry> iOut = std::move(iParts_[ut]);
+            std::vector<int> full = std::move(fullParts_[ut]);
             iOut.clear();
             full.clear();
             const std::size_t eBegin = numI * ut / kNumChunks;
@@ -107,6 +110,8 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                 }
             }
             jCounts_[ut] = static_cast<std::size_t>(count);
+            iParts_[ut] = std::move(iOut);
+            fullParts_[ut] = std::move(full);
         }
     }
     // The i-entries in part order (their pair ranges are already absolute).
