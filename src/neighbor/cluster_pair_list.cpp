@@ -94,7 +94,9 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
             if (jOut.size() < estimate) {
                 jOut.resize(estimate);
             }
-            jCounts_[ut] = searchRange(system, bound(t), bound(t + 1), searchScratch_[ut], iOut, jOut);
+            SearchScratch scratch = std::move(searchScratch_[ut]); // the same for the scratch vectors
+            jCounts_[ut] = searchRange(system, bound(t), bound(t + 1), scratch, iOut, jOut);
+            searchScratch_[ut] = std::move(scratch);
             // Masked cluster pairs first in each i-entry (see isFullPair); in place, deterministic.
             std::vector<int>& full = fullParts_[ut];
             full.resize(iOut.size());
