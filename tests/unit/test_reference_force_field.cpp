@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <string>
 
 #include "proteinmd/backends/reference_force_field.h"
 #include "proteinmd/core/error.h"
@@ -19,8 +20,9 @@ namespace {
 
 SimulationInputs loadAla2WithMdp(const std::string& mdpText)
 {
+    // One file per test: ctest runs the tests of this file as parallel processes.
     const auto dir = test::scratchDir("reference_force_field");
-    const auto mdp = dir / "run.mdp";
+    const auto mdp = dir / (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".mdp");
     std::ofstream(mdp) << mdpText;
     const auto shared = test::benchmarkDir("ala2_solvated");
     return loadGromacsInputs(InputFiles{shared / "system.top", shared / "system.gro", mdp, {}, {}});
