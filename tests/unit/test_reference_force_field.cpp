@@ -20,9 +20,11 @@ namespace {
 
 SimulationInputs loadAla2WithMdp(const std::string& mdpText)
 {
-    // One file per test: ctest runs the tests of this file as parallel processes.
-    const auto dir = test::scratchDir("reference_force_field");
-    const auto mdp = dir / (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".mdp");
+    // One folder per test: ctest runs the tests of this file as parallel processes, and
+    // scratchDir() empties the folder it returns.
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    const auto dir = test::scratchDir("reference_force_field_" + test);
+    const auto mdp = dir / "run.mdp";
     std::ofstream(mdp) << mdpText;
     const auto shared = test::benchmarkDir("ala2_solvated");
     return loadGromacsInputs(InputFiles{shared / "system.top", shared / "system.gro", mdp, {}, {}});
