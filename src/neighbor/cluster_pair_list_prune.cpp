@@ -28,10 +28,7 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
     // The same relative margin as the search: float rounding never drops a pair within rPrune.
     const Float16 rPrune2 = set1(static_cast<float>(rPrune * rPrune * (1.0 + 1e-5)));
     // Contiguous chunks of i-entries joined in order: the result does not depend on numThreads.
-    iParts_.resize(kNumChunks);
-    jParts_.resize(kNumChunks);
-    fullParts_.resize(kNumChunks);
-    touchParts_.resize(kNumChunks);
+    parts_.resize(kNumChunks);
     const std::size_t numI = iEntries_.size();
     // Each part writes its kept pairs in place, from where its built pairs start: the pruned list
     // keeps the built one's layout with gaps (never read: entries address their own ranges), so
@@ -44,18 +41,16 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
 #pragma omp for schedule(dynamic, 1)
         for (int t = 0; t < kNumChunks; ++t) {
             const auto ut = static_cast<std::size_t>(t);
-            // The parts' vectors are moved to locals and back (no allocation): their headers sit
-            // side by side in iParts_/fullParts_, and a push_back through them from two threads
-            // working on neighbouring parts shares cache lines at every i-entry.
-            std::vector<IEntry> iOut = std::move(iParts_[ut]);
-            std::vector<int> full = std::move(fullParts_[ut]);
+            Part& part = parts_[ut];
+            std::vector<IEntry>& iOut = part.i;
+            std::vector<int>& full = part.fullBegin;
             iOut.clear();
             full.clear();
             const std::size_t eBegin = numI * ut / kNumChunks;
             const std::size_t eEnd = numI * (ut + 1) / kNumChunks;
             const int base = eEnd > eBegin ? iEntries_[eBegin].jBegin : 0;
             JEntry* const jOut = prunedJ_.data() + base;
-            std::vector<std::uint8_t>& touchVector = touchParts_[ut];
+            std::vector<std::uint8_t>& touchVector = part.touched;
             touchVector.assign(static_cast<std::size_t>((numClusters_ + kTouchGroup - 1) / kTouchGroup), 0);
             std::uint8_t* const touch = touchVector.data();
             const JEntry* const built = jEntries_.data();
@@ -109,27 +104,26 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                     full.push_back(base + prunedFullBegin);
                 }
             }
-            jCounts_[ut] = static_cast<std::size_t>(count);
-            iParts_[ut] = std::move(iOut);
-            fullParts_[ut] = std::move(full);
+            part.jCount = static_cast<std::size_t>(count);
         }
     }
     // The i-entries in part order (their pair ranges are already absolute).
     std::size_t numEntries = 0;
     prunedPairs_ = 0;
-    for (std::size_t t = 0; t < kNumChunks; ++t) {
-        numEntries += iParts_[t].size();
-        prunedPairs_ += jCounts_[t];
+    for (const Part& part : parts_) {
+        numEntries += part.i.size();
+        prunedPairs_ += part.jCount;
     }
     prunedI_.resize(numEntries);
     prunedFullBegin_.resize(numEntries);
     std::size_t next = 0;
     for (std::size_t t = 0; t < kNumChunks; ++t) {
-        std::copy(iParts_[t].begin(), iParts_[t].end(), prunedI_.begin() + static_cast<std::ptrdiff_t>(next));
-        std::copy(fullParts_[t].begin(), fullParts_[t].end(),
+        const Part& part = parts_[t];
+        std::copy(part.i.begin(), part.i.end(), prunedI_.begin() + static_cast<std::ptrdiff_t>(next));
+        std::copy(part.fullBegin.begin(), part.fullBegin.end(),
                   prunedFullBegin_.begin() + static_cast<std::ptrdiff_t>(next));
         iOffset_[t] = next;
-        next += iParts_[t].size();
+        next += part.i.size();
     }
     iOffset_[kNumChunks] = next;
     pruned_ = true;
