@@ -4,10 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
 
 #include "proteinmd/constraints/constraints.h"
 #include "proteinmd/io/simulation_inputs.h"
+#include "test_support/random_displacement.h"
 #include "test_support/test_paths.h"
 
 using namespace proteinmd;
@@ -39,14 +39,7 @@ std::vector<Vec3> constrainedGeometry()
             Vec3{1.5 - s / 2, 1.5 + ch / 3, 1.5 - s * 0.866}, Vec3{1.5, 1.5 - cc, 1.5}};
 }
 
-std::vector<Vec3> displaced(const std::vector<Vec3>& x, double amplitude, unsigned seed)
-{
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> u(-amplitude, amplitude);
-    std::vector<Vec3> out = x;
-    for (Vec3& p : out) { p += Vec3{u(rng), u(rng), u(rng)}; }
-    return out;
-}
+using test::displaced;
 
 TEST(Settle, HoldsToMachinePrecisionAfterRandomDisplacement)
 {

@@ -14,6 +14,7 @@
 
 #include "core/inline_minimum_image.h"
 #include "proteinmd/constraints/constraints.h"
+#include "test_support/random_displacement.h"
 
 using namespace proteinmd;
 
@@ -60,14 +61,7 @@ Waters makeWaters(int perSide, unsigned seed)
     return w;
 }
 
-std::vector<Vec3> displaced(const std::vector<Vec3>& x, double amplitude, unsigned seed)
-{
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> u(-amplitude, amplitude);
-    std::vector<Vec3> out = x;
-    for (Vec3& p : out) { p += Vec3{u(rng), u(rng), u(rng)}; }
-    return out;
-}
+using test::displaced;
 
 struct SettleResult {
     std::vector<Vec3> positions, velocities;
