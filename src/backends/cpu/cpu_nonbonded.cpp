@@ -26,9 +26,9 @@ constexpr int kNumBlocks = 4;
 constexpr int kC = ClusterPairList::kClusterSize;
 // Floats of a block's force buffer per slot (the kernel's per-cluster records).
 constexpr std::size_t kBlockForceSize = cpu::kForceStride / kC;
-// Clusters per chunk of a block's force buffer. A block only zeroes and contributes the chunks its
-// cluster pairs touch (GROMACS's per-thread "touched" flags): a block's i-clusters are a slab of the
-// box, so most of the buffer stays untouched and need not be cleared or summed every step.
+// Clusters per chunk of a block's force buffer. A block only contributes to the chunks its cluster
+// pairs touch (GROMACS's per-thread "touched" flags): a block's i-clusters are a slab of the box, so
+// most of the buffer stays untouched and need not be summed (or cleared) every step.
 constexpr std::size_t kChunkClusters = ClusterPairList::kTouchGroup;
 
 bool isEwald(const NonbondedOptions& o) { return o.coulombType == CoulombType::Pme || o.coulombType == CoulombType::Ewald; }
