@@ -26,14 +26,6 @@ inline void kick(std::span<Vec3> velocities, std::span<const Vec3> forces, std::
     for (std::ptrdiff_t i = 0; i < atoms; ++i) { velocities[i] += forces[i] * (dt * inverseMasses[i]); }
 }
 
-// x += dt v.
-inline void drift(std::span<Vec3> positions, std::span<const Vec3> velocities, double dt)
-{
-    const auto atoms = static_cast<std::ptrdiff_t>(positions.size());
-#pragma omp parallel for schedule(static) if (worthThreading(positions.size()))
-    for (std::ptrdiff_t i = 0; i < atoms; ++i) { positions[i] += velocities[i] * dt; }
-}
-
 // kick (over kickDt) and drift (over driftDt) fused with keeping x(t) in `previous` (the
 // constraints' reference): one pass, the same bits as kick, copy, drift.
 inline void kickDriftKeeping(std::span<Vec3> positions, std::span<Vec3> velocities, std::span<Vec3> previous,

@@ -70,9 +70,8 @@ class StochasticDynamics : public Integrator {
         const KineticSums before = kineticSums(system_.masses, state.velocities); // one pass for both
         const double kineticBefore = before.kinetic;
         const Matrix3 tensorBefore = before.tensor;
-        previous_ = state.positions;
-        elements::kick(state.velocities, out_.forces, inverseMasses_, dt);
-        elements::drift(state.positions, state.velocities, dt);
+        previous_.resize(state.positions.size());
+        elements::kickDriftKeeping(state.positions, state.velocities, previous_, out_.forces, inverseMasses_, dt, dt);
         if (constraints_ != nullptr) {
             constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities,
                                              &e.constraintVirial);
