@@ -517,7 +517,8 @@ bool ClusterPairList::needsRebuild(std::span<const Vec3> positions, double buffe
     if (positions.size() != buildPositions_.size() || buildPositions_.empty()) {
         return true;
     }
-    return !(largestClosing(positions, buildPositions_, numThreads) <= buffer);
+    return pairMayBeMissing(positions, buildPositions_, box_, rlist_ - buffer, buffer, kMaxMoverPairs, numThreads,
+                            movers_);
 }
 
 } // namespace proteinmd

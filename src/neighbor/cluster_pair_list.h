@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "neighbor/displacement.h"
 #include "proteinmd/core/box.h"
 #include "proteinmd/core/system.h"
 #include "proteinmd/core/vec3.h"
@@ -62,9 +63,10 @@ class ClusterPairList {
     // read j-entries only through the i-entries' ranges.
     std::size_t numClusterPairs() const { return pruned_ ? prunedPairs_ : jEntries_.size(); }
 
-    // True when a pair may have closed in by more than `buffer` (nm) since the last build (or none
-    // yet): the two largest atom displacements add up to more than it (see displacement.h).
+    // True when a pair within rlist - buffer (nm) may be missing since the last build (or none yet):
+    // pairMayBeMissing (displacement.h) from the build positions. Not for concurrent calls (scratch).
     bool needsRebuild(std::span<const Vec3> positions, double buffer, int numThreads = 1) const;
+    static constexpr long kMaxMoverPairs = 1L << 18;
 
     // The list comes in kNumParts consecutive runs of i-entries ("parts", made independently and
     // joined in order). Per part of the current list (built or pruned): where its i-entries begin
@@ -148,6 +150,7 @@ class ClusterPairList {
     std::vector<int> atomColumn_, columnAtomStart_, columnFill_;
     std::vector<ZKey> sortKeys_;
     std::vector<Vec3> buildPositions_; // positions passed to the last build
+    mutable MoverScratch movers_; // scratch of needsRebuild
     // Search and prune work in this many chunks whatever the thread count (load balance on a busy
     // machine, and the same list for any number of threads).
     static constexpr int kNumChunks = kNumParts;

@@ -5,9 +5,17 @@
 // two different atoms). A list holding every pair within rc + B stays complete as long as that sum
 // is at most B: an exact criterion, and half as strict as "no atom moved more than B / 2" when one
 // atom outruns the rest.
+//
+// That sum is set by the two fastest atoms of the whole system, which are rarely near each other.
+// pairMayBeMissing() goes on where it stops: only atoms with d_i > B - max(d) can be in a pair whose
+// displacements add up to more than B, and such a pair can only be missing from the list if it is
+// within rc now. Checking those few pairs keeps a list in use several steps longer, still exactly.
 
+#include <cstdint>
 #include <span>
+#include <vector>
 
+#include "proteinmd/core/box.h"
 #include "proteinmd/core/vec3.h"
 
 namespace proteinmd {
@@ -17,5 +25,23 @@ namespace proteinmd {
 // so a staleness check never passes on NaN positions. Large systems use up to numThreads OpenMP
 // threads; the result is the same for any count.
 double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then, int numThreads = 1);
+
+// Scratch of pairMayBeMissing, kept by the caller for its capacity.
+struct MoverScratch {
+    std::vector<std::uint64_t> keys; // per mover: its displacement's float bits, inverted, and the atom
+    std::vector<int> partnersEnd;
+};
+
+// True when a list made at `then` that holds every atom pair then within cutoff + buffer may lack a
+// pair that is within `cutoff` now: some pair of atoms whose displacements add up to more than
+// `buffer` is within cutoff (with a relative margin of 1e-5 for the kernels' float distances) at
+// `now`, minimum image in `box`. Exact in that direction, and conservative in the other: it also
+// answers true when such a pair is in the list after all, when too many atoms moved far (more than
+// kMaxMovers above buffer - max(d), or more than maxPairs pairs to check) and when a displacement is
+// not finite. False whenever largestClosing(now, then) <= buffer. `box` is rectangular.
+bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, const Box& box, double cutoff,
+                      double buffer, long maxPairs, int numThreads, MoverScratch& scratch);
+
+inline constexpr int kMaxMovers = 16384;
 
 } // namespace proteinmd

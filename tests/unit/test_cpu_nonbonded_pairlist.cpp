@@ -1,6 +1,7 @@
 // The cluster pair list: every pair within the cut-off is in it exactly once (compared with the
-// reference cell grid), also after atoms moved by less than half the buffer; needsRebuild notices
-// when the two largest moves add up to more than the buffer; exclusions end up in the excluded mask.
+// reference cell grid), also after atoms moved by less than half the buffer and after moves past
+// that which close in no pair not in the list; needsRebuild notices when a pair may have closed in
+// past the buffer; exclusions end up in the excluded mask.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 
 #include "backends/reference/pair_iteration.h"
 #include "neighbor/cluster_pair_list.h"
+#include "neighbor/displacement.h"
 #include "proteinmd/backends/cpu_nonbonded.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/io/simulation_inputs.h"
@@ -135,7 +137,7 @@ TEST(ClusterPairList, OneThreadAndTwoThreadsBuildTheSameList)
     }
 }
 
-TEST(CpuNonbondedPairList, NeedsRebuildWhenTheTwoLargestMovesAddUpToMoreThanTheBuffer)
+TEST(CpuNonbondedPairList, NeedsRebuildOnlyWhenAPairMayHaveClosedInPastTheBuffer)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
     const SimulationInputs in = loadAla2();
@@ -148,12 +150,37 @@ TEST(CpuNonbondedPairList, NeedsRebuildWhenTheTwoLargestMovesAddUpToMoreThanTheB
     EXPECT_FALSE(nb.needsRebuild(moved));
     moved[5].x += 0.002;
     EXPECT_TRUE(nb.needsRebuild(moved));
+    // Atoms 5 and 9 of the peptide are listed with each other, and farther than the cut-off from
+    // every other atom that moved: their moves adding up to more than the buffer miss no pair.
     moved[5] = in.state.positions[5];
-    moved[5].x += 0.051; // two atoms of just over half the buffer each: their pair may have closed 0.102
-    moved[9].y -= 0.049;
+    moved[5].x += 0.051;
+    moved[9].y -= 0.051;
     EXPECT_FALSE(nb.needsRebuild(moved));
-    moved[9].y -= 0.002;
+    moved[5].x += 0.05; // alone past the buffer
     EXPECT_TRUE(nb.needsRebuild(moved));
+}
+
+// Every atom moves by just under half the buffer, and two atoms of one molecule by far more (their
+// moves add up to more than the buffer): the list is kept, and it holds every pair within rc.
+TEST(ClusterPairList, KeptPastTheTwoLargestMovesItStillHoldsEveryPair)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    const double rc = 1.0, buffer = 0.1;
+    ClusterPairList list;
+    list.build(in.system, in.state.positions, in.state.box, rc + buffer, 2);
+    std::mt19937 rng(11);
+    std::normal_distribution<double> gauss;
+    std::vector<Vec3> moved = in.state.positions;
+    for (Vec3& x : moved) {
+        Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
+        x += dir * (0.45 * buffer / norm(dir));
+    }
+    moved[7] = in.state.positions[7] + Vec3{0.07, 0, 0};
+    moved[8] = in.state.positions[8] + Vec3{0, -0.07, 0};
+    ASSERT_GT(largestClosing(moved, in.state.positions), buffer);
+    EXPECT_FALSE(list.needsRebuild(moved, buffer, 2));
+    expectComplete(in.system, moved, in.state.box, list, rc);
 }
 
 // A pair just outside rlist at the build, moved straight towards each other: the check fires
@@ -243,8 +270,7 @@ TEST(CpuNonbondedPairList, UpdateRebuildsEveryNstlistStepsOrWhenAtomsMovedTooFar
     x[3].y += 0.01;
     EXPECT_FALSE(nb.updatePairList(x, in.state.box, 1, 10));
     EXPECT_TRUE(nb.updatePairList(x, in.state.box, 10, 10));
-    x[3].y += 0.06;
-    x[4].z -= 0.05; // with atom 3, more than the buffer since the rebuild at step 10
+    x[3].y += 0.105; // alone more than the buffer since the rebuild at step 10
     EXPECT_TRUE(nb.updatePairList(x, in.state.box, 11, 10));
     EXPECT_FALSE(nb.updatePairList(x, in.state.box, 12, 10));
     EXPECT_THROW(nb.updatePairList(x, in.state.box, 13, 0), SetupError);

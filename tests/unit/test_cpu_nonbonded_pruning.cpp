@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "neighbor/cluster_pair_list.h"
 #include "neighbor/displacement.h"
@@ -61,6 +62,107 @@ TEST(LargestClosing, IsTheSumOfTheTwoLargestMoves)
     now[3].x = std::numeric_limits<double>::quiet_NaN();
     EXPECT_TRUE(std::isinf(largestClosing(now, then)));
     EXPECT_NEAR(largestClosing(std::vector<Vec3>{Vec3{0.2, 0, 0}}, std::vector<Vec3>{Vec3{}}), 0.2, 1e-12);
+}
+
+namespace {
+
+// Brute force: a pair within `cutoff` now that was farther than cutoff + buffer then.
+bool somePairClosedIn(std::span<const Vec3> now, std::span<const Vec3> then, const Box& box, double cutoff,
+                      double buffer)
+{
+    for (std::size_t i = 0; i < now.size(); ++i) {
+        for (std::size_t j = i + 1; j < now.size(); ++j) {
+            if (norm(box.minimumImage(now[i] - now[j])) < cutoff &&
+                norm(box.minimumImage(then[i] - then[j])) > cutoff + buffer) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+// Atoms A and B 1.15 nm apart (outside rc + buffer = 1.1), D 0.5 nm from A (listed with it), C far.
+TEST(PairMayBeMissing, OnlyAPairNowInsideTheCutoffThatWasOutsideTheListCounts)
+{
+    const Box box = Box::rectangular(5, 5, 5);
+    const double rc = 1.0, buffer = 0.1;
+    const std::vector<Vec3> then{{1, 1, 1}, {2.15, 1, 1}, {4, 4, 4}, {1, 1.5, 1}};
+    MoverScratch scratch;
+    const auto missing = [&](const std::vector<Vec3>& now, long maxPairs = 1000, int threads = 1) {
+        return pairMayBeMissing(now, then, box, rc, buffer, maxPairs, threads, scratch);
+    };
+    EXPECT_FALSE(missing(then));
+    std::vector<Vec3> now = then;
+    now[0].x += 0.06; // A and B: 0.12 closer, still 1.03 apart
+    now[1].x -= 0.06;
+    EXPECT_FALSE(missing(now));
+    EXPECT_TRUE(missing(now, 0)); // more pairs to check than allowed: rebuild
+    now[0].x += 0.02; // 0.99 apart: inside the cut-off, not in the list
+    now[1].x -= 0.02;
+    EXPECT_TRUE(missing(now));
+    EXPECT_TRUE(missing(now, 1000, 2));
+    now = then;
+    now[0].x += 0.08; // A with far-away C
+    now[2].x += 0.08;
+    EXPECT_FALSE(missing(now));
+    now = then;
+    now[0].y += 0.08; // A with D, listed together
+    now[3].y -= 0.08;
+    EXPECT_FALSE(missing(now));
+    now = then;
+    now[2].x += 0.1001; // one atom alone past the buffer
+    EXPECT_TRUE(missing(now));
+    now = then;
+    now[0].z = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_TRUE(missing(now));
+}
+
+// Across the periodic boundary: B sits 1.15 nm from A through the x face.
+TEST(PairMayBeMissing, UsesTheMinimumImage)
+{
+    const Box box = Box::rectangular(5, 5, 5);
+    const std::vector<Vec3> then{{0.5, 1, 1}, {4.35, 1, 1}};
+    std::vector<Vec3> now = then;
+    now[0].x -= 0.08;
+    now[1].x += 0.0801; // 0.9899 apart through the face (the list frame may have wrapped either)
+    MoverScratch scratch;
+    EXPECT_TRUE(pairMayBeMissing(now, then, box, 1.0, 0.1, 1000, 1, scratch));
+    now[1].x -= 0.02;
+    EXPECT_FALSE(pairMayBeMissing(now, then, box, 1.0, 0.1, 1000, 1, scratch));
+}
+
+// Random gas, random moves of growing size: the answer is the brute-force one (no margin case
+// arises at random), for 1 and 2 threads.
+TEST(PairMayBeMissing, AgreesWithBruteForceOnRandomMoves)
+{
+    const Box box = Box::rectangular(4, 4, 4);
+    const double rc = 0.9, buffer = 0.2;
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> uniform(0.0, 4.0);
+    std::normal_distribution<double> gauss;
+    std::vector<Vec3> then(1500);
+    for (Vec3& x : then) {
+        x = Vec3{uniform(rng), uniform(rng), uniform(rng)};
+    }
+    MoverScratch scratch;
+    int missed = 0, kept = 0;
+    for (int trial = 0; trial < 24; ++trial) {
+        const double scale = 0.01 + 0.005 * trial; // per-component sigma of the moves (nm)
+        std::vector<Vec3> now = then;
+        for (Vec3& x : now) {
+            x += Vec3{gauss(rng), gauss(rng), gauss(rng)} * scale;
+        }
+        const bool expected = somePairClosedIn(now, then, box, rc, buffer);
+        EXPECT_EQ(pairMayBeMissing(now, then, box, rc, buffer, 1L << 40, 1, scratch), expected) << trial;
+        EXPECT_EQ(pairMayBeMissing(now, then, box, rc, buffer, 1L << 40, 2, scratch), expected) << trial;
+        const bool pastSum = largestClosing(now, then) > buffer;
+        missed += expected ? 1 : 0;
+        kept += (pastSum && !expected) ? 1 : 0;
+    }
+    EXPECT_GT(missed, 0); // both answers occur
+    EXPECT_GT(kept, 0);   // and lists outlive the two-largest-moves bound
 }
 
 TEST(ClusterPairListPrune, OneAndTwoThreadsPruneToTheSameList)
@@ -250,9 +352,8 @@ TEST(CpuNonbondedPrune, WithoutChecksPrunesOnlyAfterABuildAndOnTheSchedule)
     EXPECT_EQ(nb.listPrunePositions()[3].y, in.state.positions[3].y);
     EXPECT_TRUE(nb.updatePrunedList(x, 4, 4, 0.02));
     EXPECT_EQ(nb.listPrunePositions()[3].y, x[3].y);
-    // The outer list keeps its exact check.
-    x[5].x += 0.06;
-    x[6].x -= 0.05;
+    // The outer list keeps its exact check (one atom alone past the 0.1 nm buffer).
+    x[5].x += 0.11;
     EXPECT_TRUE(nb.needsRebuild(x));
     nb.setPruneChecks(true);
     EXPECT_TRUE(nb.needsPrune(x));

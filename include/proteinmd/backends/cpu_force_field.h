@@ -48,15 +48,16 @@ class CpuNonbonded;
 struct MdpOptions;
 
 // The two-level list of MD runs (`proteinmd run`), chosen by measurement (dhfr: rc 0.9 nm, 300 K,
-// 2 fs; scan in ARCHITECTURE.md). The list checks are exact (the two largest displacements since
-// the build / prune against the outer / inner buffer), so the buffers trade work, not accuracy. On
-// dhfr the sum of the two largest moves grows ~0.022 nm per step, so the outer list lives about
-// buffer / 0.022 steps (0.1 nm: 22 builds per 100 steps, 0.25 nm: 7.5) and the pruned one about
-// pruneBuffer / 0.022 steps (0.02 nm: a prune every step, 0.03-0.045 nm: every 2nd). The kernel's
-// work is the pruned list (427k / 465k / 485k / 558k cluster pairs for an inner buffer of 0 / 0.03 /
-// 0.045 / 0.1 nm), a prune costs ~1/5 of a kernel call over the outer list, a build ~1.7 calls.
-// nstlist: the checks rebuild every ~13 steps anyway; a periodic rebuild at 20 added a third more
-// builds, at 50 few. nstprune: the checks re-prune every ~2 steps, so it made no difference.
+// 2 fs; scan in ARCHITECTURE.md). The list checks are exact (pairMayBeMissing since the build
+// against the outer buffer, the two largest displacements since the prune against the inner one),
+// so the buffers trade work, not accuracy. On dhfr the sum of the two largest moves grows ~0.022 nm
+// per step; the outer list outlives that sum (the fast atoms are rarely near each other): with
+// 0.25 nm it lives ~25 steps (4 builds per 100 steps; 0.2 nm: 5.3, 0.15 nm: 9), and the pruned one
+// about pruneBuffer / 0.022 steps (0.02 nm: a prune every step, 0.03-0.045 nm: every 2nd). The
+// kernel's work is the pruned list (427k / 465k / 485k / 558k cluster pairs for an inner buffer of
+// 0 / 0.03 / 0.045 / 0.1 nm), a prune costs ~1/5 of a kernel call over the outer list, a build ~1.7
+// calls. nstlist: 50 and 100 measured the same (the check's pair loop grows with the list's age).
+// nstprune: the checks re-prune every ~2 steps, so it made no difference.
 inline constexpr double kMinRunBuffer = 0.25;   // nm, outer buffer at least (the estimate if larger)
 inline constexpr double kRunPruneBuffer = 0.03; // nm, inner buffer
 inline constexpr int kMinRunNstlist = 50;

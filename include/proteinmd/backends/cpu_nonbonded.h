@@ -54,9 +54,8 @@ public:
     // whenever needsPrune(positions). Returns true when it pruned.
     bool updatePrunedList(std::span<const Vec3> positions, long long step, int nstprune, double innerBuffer);
 
-    // True when the list must be rebuilt before compute(): never built, or a pair may have closed
-    // in by more than the buffer since the last build (the two largest atom displacements add up
-    // to more than it), so a pair within the cut-off may be missing.
+    // True when the list must be rebuilt before compute(): never built, or a pair within the
+    // cut-off may be missing since the last build (pairMayBeMissing in neighbor/displacement.h).
     bool needsRebuild(std::span<const Vec3> positions) const;
 
     // The same for the pruned list against the inner buffer since the last prune (false when the
