@@ -114,6 +114,7 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
             joinPart(t, iEntries_, jEntries_, fullBegin_);
         }
     }
+    builtIOffset_ = iOffset_;
     pruned_ = false;
     prunedI_.clear();
     prunedJ_.clear();

@@ -71,8 +71,10 @@ class ClusterPairList {
     // The list comes in kNumParts consecutive runs of i-entries ("parts", made independently and
     // joined in order). Per part of the current list (built or pruned): where its i-entries begin
     // (partBegin(kNumParts) = the end), and per group of kTouchGroup consecutive clusters a 1 when
-    // one of its cluster pairs has its i- or j-cluster there. Recorded while the pairs are hot, so
-    // the kernel's blocks learn which parts of their force buffers they touch without a pass.
+    // one of its cluster pairs has its i- or j-cluster there. Recorded while the built pairs are
+    // hot, so the kernel's blocks learn which parts of their force buffers they touch without a
+    // pass; a pruned list's part is its built part's i-entries, so it keeps those flags (a superset:
+    // a group flagged in vain only gets zeroed and adds zeros).
     static constexpr int kNumParts = 32;
     static constexpr int kTouchGroup = 16;
     int partBegin(int part) const { return static_cast<int>(iOffset_[static_cast<std::size_t>(part)]); }
@@ -156,6 +158,7 @@ class ClusterPairList {
     static constexpr int kNumChunks = kNumParts;
     std::vector<Part> parts_; // kNumChunks
     std::array<std::size_t, kNumChunks + 1> iOffset_{}, jOffset_{}; // where each chunk goes in the joined list
+    std::array<std::size_t, kNumChunks + 1> builtIOffset_{};         // iOffset_ of the built list (prune parts)
     std::vector<IEntry> iEntries_;
     std::vector<JEntry> jEntries_;
     std::vector<int> fullBegin_;

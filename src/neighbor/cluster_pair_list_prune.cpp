@@ -29,7 +29,6 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
     const Float16 rPrune2 = set1(static_cast<float>(rPrune * rPrune * (1.0 + 1e-5)));
     // Contiguous chunks of i-entries joined in order: the result does not depend on numThreads.
     parts_.resize(kNumChunks);
-    const std::size_t numI = iEntries_.size();
     // Each part writes its kept pairs in place, from where its built pairs start: the pruned list
     // keeps the built one's layout with gaps (never read: entries address their own ranges), so
     // there is no join copy of the pairs, only of the few i-entries.
@@ -46,13 +45,12 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
             std::vector<int>& full = part.fullBegin;
             iOut.clear();
             full.clear();
-            const std::size_t eBegin = numI * ut / kNumChunks;
-            const std::size_t eEnd = numI * (ut + 1) / kNumChunks;
-            const int base = eEnd > eBegin ? iEntries_[eBegin].jBegin : 0;
+            // The built part's i-entries: its touched flags (partTouched) then cover the pruned
+            // part too (a superset, which is all they must be), so the prune writes none.
+            const std::size_t eBegin = builtIOffset_[ut];
+            const std::size_t eEnd = builtIOffset_[ut + 1];
+            const int base = static_cast<int>(jOffset_[ut]);
             JEntry* const jOut = prunedJ_.data() + base;
-            std::vector<std::uint8_t>& touchVector = part.touched;
-            touchVector.assign(static_cast<std::size_t>((numClusters_ + kTouchGroup - 1) / kTouchGroup), 0);
-            std::uint8_t* const touch = touchVector.data();
             const JEntry* const built = jEntries_.data();
             const int* const builtFullBegin = fullBegin_.data();
             const float* const xs = x.data();
@@ -71,8 +69,7 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                 const int jBegin = count;
                 // Keeps the pairs of [je0, je1) with an atom pair within rPrune.
                 // (Locals only: the flag stores are bytes, which may alias anything else.)
-                const auto keepWithin = [xi, yi, zi, rPrune2, built, xs, ys, zs, jOut, touch](int je0, int je1,
-                                                                                           int kept) {
+                const auto keepWithin = [xi, yi, zi, rPrune2, built, xs, ys, zs, jOut](int je0, int je1, int kept) {
                     for (int je = je0; je < je1; ++je) {
                         const JEntry j = built[je];
                         const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
@@ -81,11 +78,8 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                         const Float16 dz = zi - loadRepeat4(&zs[jFirst]);
                         const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
                         // Written always, kept by advancing the count: no mispredicted branch
-                        // per pair. The group flag too is set for every pair checked (a plain
-                        // store; a superset of the kept pairs' groups, which is all the flags
-                        // must cover: a group flagged in vain only gets zeroed and adds zeros).
+                        // per pair.
                         jOut[kept] = j;
-                        touch[j.cluster / kTouchGroup] = 1;
                         kept += anyTrue((r2 < rPrune2) &&
                                         maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded)))
                                     ? 1
@@ -99,7 +93,6 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                 const int prunedFullBegin = count;
                 count = keepWithin(builtFullBegin[e], entry.jEnd, count);
                 if (count > jBegin) {
-                    touch[static_cast<std::size_t>(entry.cluster / kTouchGroup)] = 1;
                     iOut.push_back(IEntry{entry.cluster, entry.shift, base + jBegin, base + count});
                     full.push_back(base + prunedFullBegin);
                 }
