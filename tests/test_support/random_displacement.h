@@ -19,4 +19,17 @@ inline std::vector<Vec3> displaced(const std::vector<Vec3>& x, double amplitude,
     return out;
 }
 
+// x with each atom moved by exactly `distance` in a random direction (seeded).
+inline std::vector<Vec3> movedInRandomDirections(const std::vector<Vec3>& x, double distance, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> gauss;
+    std::vector<Vec3> out = x;
+    for (Vec3& p : out) {
+        const Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
+        p += dir * (distance / norm(dir));
+    }
+    return out;
+}
+
 } // namespace proteinmd::test

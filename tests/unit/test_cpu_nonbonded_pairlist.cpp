@@ -6,7 +6,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <random>
 #include <set>
 
 #include "backends/reference/pair_iteration.h"
@@ -15,6 +14,7 @@
 #include "proteinmd/backends/cpu_nonbonded.h"
 #include "proteinmd/core/error.h"
 #include "proteinmd/io/simulation_inputs.h"
+#include "test_support/random_displacement.h"
 #include "test_support/test_paths.h"
 
 using namespace proteinmd;
@@ -111,13 +111,7 @@ TEST(ClusterPairList, NoPairMissingAfterMovesBelowHalfTheBuffer)
     ClusterPairList list;
     list.build(in.system, in.state.positions, in.state.box, rc + buffer, 1);
     // Every atom moves by just under half the buffer in a random direction.
-    std::mt19937 rng(7);
-    std::normal_distribution<double> gauss;
-    std::vector<Vec3> moved = in.state.positions;
-    for (Vec3& x : moved) {
-        Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
-        x += dir * (0.499 * buffer / norm(dir));
-    }
+    const std::vector<Vec3> moved = test::movedInRandomDirections(in.state.positions, 0.499 * buffer, 7);
     EXPECT_FALSE(list.needsRebuild(moved, buffer)); // any two moves add up to less than the buffer
     expectComplete(in.system, moved, in.state.box, list, rc);
 }
@@ -169,13 +163,7 @@ TEST(ClusterPairList, KeptPastTheTwoLargestMovesItStillHoldsEveryPair)
     const double rc = 1.0, buffer = 0.1;
     ClusterPairList list;
     list.build(in.system, in.state.positions, in.state.box, rc + buffer, 2);
-    std::mt19937 rng(11);
-    std::normal_distribution<double> gauss;
-    std::vector<Vec3> moved = in.state.positions;
-    for (Vec3& x : moved) {
-        Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
-        x += dir * (0.45 * buffer / norm(dir));
-    }
+    std::vector<Vec3> moved = test::movedInRandomDirections(in.state.positions, 0.45 * buffer, 11);
     moved[7] = in.state.positions[7] + Vec3{0.07, 0, 0};
     moved[8] = in.state.positions[8] + Vec3{0, -0.07, 0};
     ASSERT_GT(largestClosing(moved, in.state.positions), buffer);
@@ -241,13 +229,7 @@ TEST(ClusterPairList, PrunedListHoldsEveryPairWhileMovesStayWithinTheInnerBuffer
     list.prune(x, y, z, rc + inner, 2);
     ASSERT_TRUE(list.isPruned());
     EXPECT_LT(list.numClusterPairs(), built);
-    std::mt19937 rng(11);
-    std::normal_distribution<double> gauss;
-    std::vector<Vec3> moved = in.state.positions;
-    for (Vec3& p : moved) {
-        const Vec3 dir{gauss(rng), gauss(rng), gauss(rng)};
-        p += dir * (0.499 * inner / norm(dir));
-    }
+    const std::vector<Vec3> moved = test::movedInRandomDirections(in.state.positions, 0.499 * inner, 11);
     expectComplete(in.system, moved, in.state.box, list, rc);
 }
 
