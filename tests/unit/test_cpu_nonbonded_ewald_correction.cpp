@@ -1,6 +1,6 @@
 // The rational fits the CPU kernel uses for Ewald real space (backends/cpu/ewald_correction.h)
-// against the exact functions in double precision (std::erf, std::exp), over the whole fitted
-// range w = (beta r)^2 in [0, 16], both the SIMD and the scalar evaluation.
+// against the exact functions in double precision (std::erf, std::exp), over each fit's whole
+// range of w = (beta r)^2 (wide: [0, 16], narrow: [0, 10]), both the SIMD and the scalar evaluation.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -39,17 +39,24 @@ struct MaxErrors {
     double g = 0, h = 0;
 };
 
+template <cpu::EwaldFit kFit>
+constexpr float maxW()
+{
+    return kFit == cpu::EwaldFit::Wide ? cpu::kEwaldCorrectionMaxW : cpu::kEwaldCorrectionNarrowMaxW;
+}
+
+template <cpu::EwaldFit kFit>
 MaxErrors simdErrors(int numPoints)
 {
     MaxErrors e;
     alignas(64) float w[simd::kWidth], g[simd::kWidth], h[simd::kWidth];
     for (int first = 0; first < numPoints; first += simd::kWidth) {
         for (int l = 0; l < simd::kWidth; ++l) {
-            w[l] = cpu::kEwaldCorrectionMaxW * static_cast<float>(std::min(first + l, numPoints - 1)) /
+            w[l] = maxW<kFit>() * static_cast<float>(std::min(first + l, numPoints - 1)) /
                    static_cast<float>(numPoints - 1);
         }
-        simd::store(g, cpu::ewaldG(simd::load(w)));
-        simd::store(h, cpu::ewaldH(simd::load(w)));
+        simd::store(g, cpu::ewaldG<kFit>(simd::load(w)));
+        simd::store(h, cpu::ewaldH<kFit>(simd::load(w)));
         for (int l = 0; l < simd::kWidth; ++l) {
             e.g = std::max(e.g, std::abs(g[l] - exactG(w[l])) / exactG(w[l]));
             e.h = std::max(e.h, std::abs(h[l] - exactH(w[l])) / exactH(w[l]));
@@ -58,24 +65,48 @@ MaxErrors simdErrors(int numPoints)
     return e;
 }
 
+template <cpu::EwaldFit kFit>
+void expectScalarFitWithin(double tolerance)
+{
+    for (int k = 0; k <= 20000; ++k) {
+        const float w = maxW<kFit>() * static_cast<float>(k) / 20000.0f;
+        ASSERT_LT(std::abs(cpu::ewaldGScalar<kFit>(w) - exactG(w)) / exactG(w), tolerance) << "w = " << w;
+        ASSERT_LT(std::abs(cpu::ewaldHScalar<kFit>(w) - exactH(w)) / exactH(w), tolerance) << "w = " << w;
+    }
+}
+
 } // namespace
 
 TEST(CpuNonbondedEwaldCorrection, SimdFitsWithinFiveTenMillionthsRelative)
 {
-    const MaxErrors e = simdErrors(20001);
-    EXPECT_LT(e.g, 5e-7);
-    EXPECT_LT(e.h, 5e-7);
-    ::testing::Test::RecordProperty("max_relative_error_G", fmt::format("{:.3g}", e.g));
-    ::testing::Test::RecordProperty("max_relative_error_H", fmt::format("{:.3g}", e.h));
+    const MaxErrors wide = simdErrors<cpu::EwaldFit::Wide>(20001);
+    const MaxErrors narrow = simdErrors<cpu::EwaldFit::Narrow>(20001);
+    EXPECT_LT(wide.g, 5e-7);
+    EXPECT_LT(wide.h, 5e-7);
+    EXPECT_LT(narrow.g, 5e-7);
+    EXPECT_LT(narrow.h, 5e-7);
+    ::testing::Test::RecordProperty("max_relative_error_G_wide", fmt::format("{:.3g}", wide.g));
+    ::testing::Test::RecordProperty("max_relative_error_H_wide", fmt::format("{:.3g}", wide.h));
+    ::testing::Test::RecordProperty("max_relative_error_G_narrow", fmt::format("{:.3g}", narrow.g));
+    ::testing::Test::RecordProperty("max_relative_error_H_narrow", fmt::format("{:.3g}", narrow.h));
 }
 
 TEST(CpuNonbondedEwaldCorrection, ScalarFitsWithinFiveTenMillionthsRelative)
 {
-    for (int k = 0; k <= 20000; ++k) {
-        const float w = cpu::kEwaldCorrectionMaxW * static_cast<float>(k) / 20000.0f;
-        ASSERT_LT(std::abs(cpu::ewaldGScalar(w) - exactG(w)) / exactG(w), 5e-7) << "w = " << w;
-        ASSERT_LT(std::abs(cpu::ewaldHScalar(w) - exactH(w)) / exactH(w), 5e-7) << "w = " << w;
-    }
+    expectScalarFitWithin<cpu::EwaldFit::Wide>(5e-7);
+    expectScalarFitWithin<cpu::EwaldFit::Narrow>(5e-7);
+}
+
+TEST(CpuNonbondedEwaldCorrection, TheNarrowFitIsChosenOnlyWhereItReaches)
+{
+    // beta rc for ewald-rtol 1e-5 is 3.123 (GROMACS's default): narrow; 1e-6 gives 3.459: wide.
+    EXPECT_EQ(cpu::ewaldFitFor(3.123), cpu::EwaldFit::Narrow);
+    EXPECT_EQ(cpu::ewaldFitFor(3.162), cpu::EwaldFit::Narrow); // w = 9.998
+    EXPECT_EQ(cpu::ewaldFitFor(3.163), cpu::EwaldFit::Wide); // w = 10.005
+    EXPECT_EQ(cpu::ewaldFitFor(3.459), cpu::EwaldFit::Wide);
+    // Past its range the narrow fit is off by more than the tolerance the tests above allow,
+    // so the choice matters.
+    EXPECT_GT(std::abs(cpu::ewaldHScalar<cpu::EwaldFit::Narrow>(16.0f) - exactH(16.0)) / exactH(16.0), 5e-7);
 }
 
 TEST(CpuNonbondedEwaldCorrection, GivesTheEwaldPairForceAndEnergy)

@@ -1,13 +1,17 @@
 // Pieces of the fast CPU non-bonded kernel (backends/cpu): the SIMD helpers it relies on against
 // plain scalar arithmetic, the Ewald fits in r^2 with beta folded in, the per-list reordering
 // (KernelPairOrder), and the kernel variants the shared-system tests do not reach (no charges:
-// the Coulomb-free kernel; an LJ matrix that breaks the Lorentz-Berthelot rule: the gathers),
+// the Coulomb-free kernel; an LJ matrix that breaks the Lorentz-Berthelot rule: the gathers; the
+// wide and the narrow Ewald fit),
 // each against the double-precision reference.
 #include <gtest/gtest.h>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "backends/cpu/ewald_correction.h"
@@ -15,6 +19,7 @@
 #include "neighbor/cluster_pair_list.h"
 #include "proteinmd/backends/cpu_nonbonded.h"
 #include "proteinmd/backends/reference_nonbonded.h"
+#include "proteinmd/forces/ewald_parameters.h"
 #include "proteinmd/io/simulation_inputs.h"
 #include "proteinmd/simd/simd_float16.h"
 #include "test_support/force_comparison.h"
@@ -116,12 +121,15 @@ TEST(CpuKernelSimd, MaskedAddFmsAndInvsqrt)
     }
 }
 
-TEST(CpuKernelEwald, FitsInRSquaredGiveTheEwaldPairTerms)
+namespace {
+
+// beta^3 H(beta^2 r^2) and beta G(beta^2 r^2) from the r^2 form, SIMD and scalar, vs exp/erf, for
+// r from 0.02 to rc.
+template <cpu::EwaldFit kFit>
+void expectFitsInRSquaredGiveTheEwaldPairTerms(double beta, double rc)
 {
-    // beta^3 H(beta^2 r^2) and beta G(beta^2 r^2) from the r^2 form, SIMD and scalar, vs exp/erf.
     constexpr double kTwoOverSqrtPi = 1.12837916709551257390;
-    const double beta = 3.47, rc = 1.1;
-    const cpu::EwaldCorrectionR2 fits(beta);
+    const cpu::EwaldCorrectionR2<kFit> fits(beta);
     alignas(64) float r2[simd::kWidth], h[simd::kWidth], g[simd::kWidth];
     for (int first = 0; first < 320; first += simd::kWidth) {
         for (int l = 0; l < simd::kWidth; ++l) {
@@ -140,6 +148,15 @@ TEST(CpuKernelEwald, FitsInRSquaredGiveTheEwaldPairTerms)
             EXPECT_NEAR(fits.energyTermScalar(r2[l]), exactG, 1e-6 * exactG) << "r = " << r;
         }
     }
+}
+
+} // namespace
+
+TEST(CpuKernelEwald, FitsInRSquaredGiveTheEwaldPairTerms)
+{
+    // beta rc = 3.82 needs the wide fit; 3.12 (ewald-rtol 1e-5) takes the narrow one.
+    expectFitsInRSquaredGiveTheEwaldPairTerms<cpu::EwaldFit::Wide>(3.47, 1.1);
+    expectFitsInRSquaredGiveTheEwaldPairTerms<cpu::EwaldFit::Narrow>(3.47, 0.9);
 }
 
 TEST(CpuKernelPairOrder, PutsFullClusterPairsLastInEachIEntry)
@@ -261,6 +278,21 @@ TEST(CpuKernelVariants, OneLjTypeWithoutChargesTakesTheUniformKernel)
         in.mdp.nonbonded.vdwModifier = modifier;
         in.mdp.nonbonded.rvdwSwitch = 0.7;
         SCOPED_TRACE(static_cast<int>(modifier));
+        expectFastMatchesReference(in);
+    }
+}
+
+// GROMACS's default ewald-rtol (1e-5) takes the narrow Ewald fit, a tight one (1e-7, beta rc 3.77)
+// the wide fit: both against the reference, forces and energies.
+TEST(CpuKernelVariants, EwaldToleranceChoosesTheFitAndBothMatchTheReference)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = load("ala2_solvated", "energy.mdp");
+    for (const auto& [rtol, fit] : {std::pair{1e-5, cpu::EwaldFit::Narrow}, std::pair{1e-7, cpu::EwaldFit::Wide}}) {
+        in.mdp.nonbonded.ewaldRtol = rtol;
+        const double betaTimesCutoff = ewaldCoefficient(in.mdp.nonbonded) * in.mdp.nonbonded.rcoulomb;
+        ASSERT_EQ(cpu::ewaldFitFor(betaTimesCutoff), fit) << "ewald-rtol " << rtol;
+        SCOPED_TRACE(fmt::format("ewald-rtol {}, beta rc {:.3f}", rtol, betaTimesCutoff));
         expectFastMatchesReference(in);
     }
 }

@@ -46,8 +46,9 @@ enum class LjKind { Plain, PotentialShift, ForceSwitch, PotentialSwitch };
 // matrix follows that rule, which CpuNonbonded checks). Uniform: a single LJ type (an LJ fluid),
 // c6/c12 are constants.
 enum class LjParams { Matrix, LorentzBerthelot, Uniform };
-// None: every charge is zero (e.g. an LJ fluid); ReactionField includes the plain cut-off.
-enum class CoulombVariant { None, ReactionField, Ewald };
+// None: every charge is zero (e.g. an LJ fluid); ReactionField includes the plain cut-off;
+// Ewald / EwaldNarrow: Ewald real space with the wide / narrow fit of ewald_correction.h.
+enum class CoulombVariant { None, ReactionField, Ewald, EwaldNarrow };
 
 // Per-slot data in the pair list's cluster order, refreshed from the positions every step.
 struct KernelData {
@@ -67,7 +68,9 @@ struct KernelData {
     float sw3 = 0, sw4 = 0, sw5 = 0;   // potential switch
     float kRf = 0, cRf = 0;            // reaction field
     float beta = 0, ewaldShift = 0;    // Ewald
-    EwaldCorrectionR2 ewald{1.0};      // Ewald: the fits for this beta
+    EwaldFit ewaldFit = EwaldFit::Wide; // Ewald: the fit the cut-off allows, and both for this beta
+    EwaldCorrectionR2<EwaldFit::Wide> ewaldWide{1.0};
+    EwaldCorrectionR2<EwaldFit::Narrow> ewaldNarrow{1.0};
 };
 
 struct BlockResult {
@@ -122,7 +125,13 @@ void clusterKernel(const KernelData& d, const ClusterPairList& list, const Kerne
     const Float16 shift6 = set1(d.shift6), shift12 = set1(d.shift12);
     const Float16 kRf = set1(d.kRf), cRf = set1(d.cRf), twoKRf = set1(2.0f * d.kRf);
     const Float16 ewaldShift = set1(d.ewaldShift);
-    const EwaldCorrectionR2 ewald = d.ewald;
+    const auto ewald = [&d] {
+        if constexpr (kCoulomb == CoulombVariant::EwaldNarrow) {
+            return d.ewaldNarrow;
+        } else {
+            return d.ewaldWide;
+        }
+    }();
     const Float16 rSwitch = set1(d.rSwitch);
     const Float16 fsA6 = set1(d.fsA6), fsB6 = set1(d.fsB6), fsC6 = set1(d.fsC6);
     const Float16 fsA12 = set1(d.fsA12), fsB12 = set1(d.fsB12), fsC12 = set1(d.fsC12);

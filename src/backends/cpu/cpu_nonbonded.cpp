@@ -222,7 +222,9 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
     d.cRf = static_cast<float>(m.coulomb.cRf);
     d.beta = static_cast<float>(m.coulomb.beta);
     d.ewaldShift = static_cast<float>(m.coulomb.ewaldShift);
-    d.ewald = cpu::EwaldCorrectionR2(m.coulomb.beta);
+    d.ewaldFit = cpu::ewaldFitFor(m.coulomb.beta * options.rcoulomb);
+    d.ewaldWide = cpu::EwaldCorrectionR2<cpu::EwaldFit::Wide>(m.coulomb.beta);
+    d.ewaldNarrow = cpu::EwaldCorrectionR2<cpu::EwaldFit::Narrow>(m.coulomb.beta);
 }
 
 CpuNonbonded::~CpuNonbonded() = default;
@@ -389,6 +391,8 @@ void CpuNonbonded::Impl::runKernel(bool energy, int i0, int i1, float* f, cpu::B
         run.template operator()<CoulombVariant::None, LjParams::Uniform>();
     } else if (noCharges) {
         runCoulomb.template operator()<CoulombVariant::None>();
+    } else if (coulomb.kind == nonbonded::CoulombKind::EwaldReal && data.ewaldFit == cpu::EwaldFit::Narrow) {
+        runCoulomb.template operator()<CoulombVariant::EwaldNarrow>();
     } else if (coulomb.kind == nonbonded::CoulombKind::EwaldReal) {
         runCoulomb.template operator()<CoulombVariant::Ewald>();
     } else {
