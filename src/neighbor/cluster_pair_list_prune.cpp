@@ -67,9 +67,11 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                 spreadRows4(&z[iFirst], static_cast<float>(s.z), lane[2]);
                 const Float16 xi = load(lane[0]), yi = load(lane[1]), zi = load(lane[2]);
                 const int jBegin = count;
-                // Keeps the pairs of [je0, je1) with an atom pair within rPrune.
+                // Keeps the pairs of [je0, je1) with an atom pair within rPrune. kFull: the built
+                // list's full pairs (every lane a real, interacting atom pair), which need no mask.
                 // (Locals only: the flag stores are bytes, which may alias anything else.)
-                const auto keepWithin = [xi, yi, zi, rPrune2, built, xs, ys, zs, jOut](int je0, int je1, int kept) {
+                const auto keepWithin = [xi, yi, zi, rPrune2, built, xs, ys, zs, jOut]<bool kFull>(int je0, int je1,
+                                                                                                  int kept) {
                     for (int je = je0; je < je1; ++je) {
                         const JEntry j = built[je];
                         const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
@@ -77,21 +79,22 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                         const Float16 dy = yi - loadRepeat4(&ys[jFirst]);
                         const Float16 dz = zi - loadRepeat4(&zs[jFirst]);
                         const Float16 r2 = fma(dx, dx, fma(dy, dy, dz * dz));
+                        Mask16 within = r2 < rPrune2;
+                        if constexpr (!kFull) {
+                            within = within && maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded));
+                        }
                         // Written always, kept by advancing the count: no mispredicted branch
                         // per pair.
                         jOut[kept] = j;
-                        kept += anyTrue((r2 < rPrune2) &&
-                                        maskFromBits(static_cast<std::uint32_t>(j.interact | j.excluded)))
-                                    ? 1
-                                    : 0;
+                        kept += anyTrue(within) ? 1 : 0;
                     }
                     return kept;
                 };
                 // The built order is kept, so the masked pairs kept come first and end where the
                 // built masked pairs end.
-                count = keepWithin(entry.jBegin, builtFullBegin[e], count);
+                count = keepWithin.template operator()<false>(entry.jBegin, builtFullBegin[e], count);
                 const int prunedFullBegin = count;
-                count = keepWithin(builtFullBegin[e], entry.jEnd, count);
+                count = keepWithin.template operator()<true>(builtFullBegin[e], entry.jEnd, count);
                 if (count > jBegin) {
                     iOut.push_back(IEntry{entry.cluster, entry.shift, base + jBegin, base + count});
                     full.push_back(base + prunedFullBegin);
