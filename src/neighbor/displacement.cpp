@@ -110,27 +110,63 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
         return true;
     }
     // The movers, sorted by displacement, largest first: one 64-bit key each (the float bits of the
-    // displacement rounded up, inverted, then the atom), so the sort compares integers. Collected
-    // in a serial pass: O(N) compares, and only on the steps where the first test failed.
+    // displacement rounded up, inverted, then the atom), so the sort compares integers. The keys
+    // are unique (they hold the atom), so the sorted list is the same however it is made: each
+    // fixed chunk of atoms is collected and sorted on its own, in parallel, then the chunks merged.
     const double threshold2 = threshold * threshold;
-    std::vector<std::uint64_t>& keys = scratch.keys;
-    keys.clear();
-    for (std::size_t i = 0; i < now.size(); ++i) {
-        const Vec3 d = now[i] - then[i];
-        const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
-        if (d2 > threshold2) {
-            if (keys.size() == static_cast<std::size_t>(kMaxMovers)) {
-                return true;
+    constexpr int kChunks = MoverScratch::kChunks;
+    const std::size_t n = now.size();
+    bool tooMany = false;
+#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static) reduction(|| : tooMany) if (n >= 16384 && numThreads > 1)
+    for (int c = 0; c < kChunks; ++c) {
+        std::vector<std::uint64_t>& chunk = scratch.chunkKeys[static_cast<std::size_t>(c)];
+        chunk.clear();
+        const std::size_t begin = n * static_cast<std::size_t>(c) / kChunks;
+        const std::size_t end = n * static_cast<std::size_t>(c + 1) / kChunks;
+        for (std::size_t i = begin; i < end; ++i) {
+            const Vec3 d = now[i] - then[i];
+            const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+            if (d2 > threshold2) {
+                if (chunk.size() == static_cast<std::size_t>(kMaxMovers)) {
+                    tooMany = true;
+                    break;
+                }
+                const double exact = std::sqrt(d2);
+                float up = static_cast<float>(exact);
+                if (static_cast<double>(up) < exact) {
+                    up = std::nextafter(up, std::numeric_limits<float>::infinity());
+                }
+                chunk.push_back((static_cast<std::uint64_t>(~std::bit_cast<std::uint32_t>(up)) << 32) | i);
             }
-            const double exact = std::sqrt(d2);
-            float up = static_cast<float>(exact);
-            if (static_cast<double>(up) < exact) {
-                up = std::nextafter(up, std::numeric_limits<float>::infinity());
-            }
-            keys.push_back((static_cast<std::uint64_t>(~std::bit_cast<std::uint32_t>(up)) << 32) | i);
         }
+        std::sort(chunk.begin(), chunk.end());
     }
-    std::sort(keys.begin(), keys.end());
+    std::size_t numMoversTotal = 0;
+    for (const auto& chunk : scratch.chunkKeys) {
+        numMoversTotal += chunk.size();
+    }
+    if (tooMany || numMoversTotal > static_cast<std::size_t>(kMaxMovers)) {
+        return true;
+    }
+    // Merge the sorted chunks pairwise (1+2, 3+4, ...; then the halves) through a second buffer.
+    std::vector<std::uint64_t>& keys = scratch.keys;
+    std::vector<std::uint64_t>& other = scratch.mergeBuffer;
+    keys.clear();
+    std::array<std::size_t, kChunks + 1> offset{};
+    for (int c = 0; c < kChunks; ++c) {
+        const auto& chunk = scratch.chunkKeys[static_cast<std::size_t>(c)];
+        keys.insert(keys.end(), chunk.begin(), chunk.end());
+        offset[static_cast<std::size_t>(c) + 1] = keys.size();
+    }
+    other.resize(keys.size());
+    for (int width = 1; width < kChunks; width *= 2) {
+        for (int c = 0; c < kChunks; c += 2 * width) {
+            const auto at = [&](int k) { return static_cast<std::ptrdiff_t>(offset[static_cast<std::size_t>(k)]); };
+            std::merge(keys.begin() + at(c), keys.begin() + at(c + width), keys.begin() + at(c + width),
+                       keys.begin() + at(c + 2 * width), other.begin() + at(c));
+        }
+        keys.swap(other);
+    }
     const auto moverAtom = [&](std::size_t k) { return static_cast<std::size_t>(keys[k] & 0xffffffffu); };
     // Rounded up, so a pair whose displacements add up to more than the buffer is never skipped.
     const auto moverDisplacement = [&](std::size_t k) {
@@ -145,13 +181,19 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
     const double listReach2 = listReach * listReach;
     const Vec3 length{box.vectors()[0][0], box.vectors()[1][1], box.vectors()[2][2]};
     const Vec3 inverse{1.0 / length.x, 1.0 / length.y, 1.0 / length.z};
-    const auto distance2 = [&](const Vec3& p, const Vec3& q) {
-        Vec3 d = p - q;
-        d.x -= length.x * std::nearbyint(d.x * inverse.x);
-        d.y -= length.y * std::nearbyint(d.y * inverse.y);
-        d.z -= length.z * std::nearbyint(d.z * inverse.z);
-        return d.x * d.x + d.y * d.y + d.z * d.z;
-    };
+    // The movers' positions in key order, one array per dimension, so that the pair loop below runs
+    // over contiguous partners in SIMD lanes.
+    for (int dim = 0; dim < 3; ++dim) {
+        scratch.now[static_cast<std::size_t>(dim)].resize(keys.size());
+        scratch.then[static_cast<std::size_t>(dim)].resize(keys.size());
+    }
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        const std::size_t i = moverAtom(k);
+        for (int dim = 0; dim < 3; ++dim) {
+            scratch.now[static_cast<std::size_t>(dim)][k] = now[i][dim];
+            scratch.then[static_cast<std::size_t>(dim)][k] = then[i][dim];
+        }
+    }
     // Per mover a (largest displacement first), its partners b > a with d_a + d_b > buffer are
     // a prefix of the rest; the prefix ends move only down as d_a falls (two pointers).
     std::vector<int>& partnersEnd = scratch.partnersEnd;
@@ -174,16 +216,32 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
     // may be missing. (Any thread finding one gives the same answer: no order dependence.)
     bool missing = false;
     const auto numMovers = static_cast<std::ptrdiff_t>(keys.size());
+    const double* const nx = scratch.now[0].data();
+    const double* const ny = scratch.now[1].data();
+    const double* const nz = scratch.now[2].data();
+    const double* const tx = scratch.then[0].data();
+    const double* const ty = scratch.then[1].data();
+    const double* const tz = scratch.then[2].data();
 #pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(dynamic, 64) reduction(|| : missing) if (pairs >= 8192 && numThreads > 1)
     for (std::ptrdiff_t a = 0; a < numMovers; ++a) {
-        const auto ua = static_cast<std::size_t>(a);
-        const std::size_t i = moverAtom(ua);
-        for (std::size_t b = ua + 1; b < static_cast<std::size_t>(partnersEnd[ua]); ++b) {
-            const std::size_t j = moverAtom(b);
-            if (distance2(now[i], now[j]) < reach2 && distance2(then[i], then[j]) > listReach2) {
-                missing = true;
-            }
+        const std::ptrdiff_t partnersEndA = partnersEnd[static_cast<std::size_t>(a)];
+        int found = 0;
+#pragma omp simd reduction(| : found)
+        for (std::ptrdiff_t b = a + 1; b < partnersEndA; ++b) {
+            // Minimum image per dimension (nearbyint vectorises, unlike round).
+            double dx = nx[b] - nx[a], dy = ny[b] - ny[a], dz = nz[b] - nz[a];
+            dx -= length.x * std::nearbyint(dx * inverse.x);
+            dy -= length.y * std::nearbyint(dy * inverse.y);
+            dz -= length.z * std::nearbyint(dz * inverse.z);
+            double ex = tx[b] - tx[a], ey = ty[b] - ty[a], ez = tz[b] - tz[a];
+            ex -= length.x * std::nearbyint(ex * inverse.x);
+            ey -= length.y * std::nearbyint(ey * inverse.y);
+            ez -= length.z * std::nearbyint(ez * inverse.z);
+            const double r2Now = dx * dx + dy * dy + dz * dz;
+            const double r2Then = ex * ex + ey * ey + ez * ez;
+            found |= static_cast<int>(r2Now < reach2) & static_cast<int>(r2Then > listReach2); // no branch
         }
+        missing = missing || found != 0;
     }
     return missing;
 }

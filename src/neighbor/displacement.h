@@ -11,6 +11,7 @@
 // displacements add up to more than B, and such a pair can only be missing from the list if it is
 // within rc now. Checking those few pairs keeps a list in use several steps longer, still exactly.
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -28,8 +29,11 @@ double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then, int
 
 // Scratch of pairMayBeMissing, kept by the caller for its capacity.
 struct MoverScratch {
-    std::vector<std::uint64_t> keys; // per mover: its displacement's float bits, inverted, and the atom
+    static constexpr int kChunks = 8; // fixed atom chunks, collected and sorted in parallel
+    std::array<std::vector<std::uint64_t>, kChunks> chunkKeys;
+    std::vector<std::uint64_t> keys, mergeBuffer; // per mover: its displacement's float bits, inverted, and the atom
     std::vector<int> partnersEnd;
+    std::array<std::vector<double>, 3> now, then; // the movers' positions in key order, per dimension
 };
 
 // True when a list made at `then` that holds every atom pair then within cutoff + buffer may lack a
