@@ -1,6 +1,7 @@
 #include "proteinmd/simulation/stability.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -35,6 +36,34 @@ std::optional<StepProblem> checkStep(double potential, double kinetic, std::span
     }
     if (!std::isfinite(kinetic)) {
         return StepProblem{fmt::format("the kinetic energy is {}", kinetic), {}};
+    }
+    // Every step of a run comes here, so first one branch-free pass that vectorises: the largest
+    // plain squared move, and their sum, which is not finite if any position is not. Only when
+    // that pass finds something (a position that is not finite, a move past the limit, or an atom
+    // put back into the box, whose plain move is a box length) the exact pass below runs, with
+    // minimum images, and names the atom. (0.3 ms per dhfr step for the exact pass alone before.)
+    // (Per-lane partial results: a strict floating-point sum or maximum would not vectorise.)
+    constexpr std::size_t kLanes = 8;
+    const std::size_t n = std::min(before.size(), after.size());
+    std::array<double, kLanes> laneLargest2{}, laneSum2{};
+    for (std::size_t first = 0; first < n; first += kLanes) {
+        const std::size_t count = std::min(kLanes, n - first);
+        for (std::size_t l = 0; l < count; ++l) {
+            const Vec3& a = after[first + l];
+            const Vec3& b = before[first + l];
+            const double d2 = (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z);
+            laneLargest2[l] = std::max(laneLargest2[l], d2);
+            laneSum2[l] += d2;
+        }
+    }
+    double largest2 = 0, sum2 = 0;
+    for (std::size_t l = 0; l < kLanes; ++l) {
+        largest2 = std::max(largest2, laneLargest2[l]);
+        sum2 += laneSum2[l];
+    }
+    if (std::isfinite(sum2) && largest2 <= limits.maxDisplacement * limits.maxDisplacement &&
+        after.size() <= before.size()) {
+        return std::nullopt;
     }
     int worst = -1;
     double worstDistance = 0;

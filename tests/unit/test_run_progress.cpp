@@ -103,5 +103,34 @@ TEST(Stability, CheckStepFlagsNonFiniteEnergiesAndJumps)
     EXPECT_FALSE(checkStep(-10, 5, before, after, Box::rectangular(3, 3, 3), topology).has_value());
 }
 
+TEST(Stability, CheckStepFindsTheAtomInAnyLaneAndTheTail)
+{
+    // 21 atoms: two full blocks of the quick pass's 8 lanes and a tail of 5. Each bad atom, in a lane
+    // or in the tail, is found and named; small moves everywhere else are fine.
+    constexpr int kAtoms = 21;
+    Topology topology;
+    topology.atoms.resize(kAtoms);
+    std::vector<Vec3> before(kAtoms);
+    for (int i = 0; i < kAtoms; ++i) {
+        before[static_cast<std::size_t>(i)] = Vec3{0.1 * i, 0.05 * i, 0.0};
+    }
+    std::vector<Vec3> moved = before;
+    for (Vec3& x : moved) {
+        x.z += 0.01; // thermal-sized moves
+    }
+    EXPECT_FALSE(checkStep(-10, 5, before, moved, Box(), topology).has_value());
+    for (int bad : {0, 7, 8, 12, 16, 17, 20}) {
+        std::vector<Vec3> after = moved;
+        after[static_cast<std::size_t>(bad)].y += 0.8;
+        const auto jump = checkStep(-10, 5, before, after, Box(), topology);
+        ASSERT_TRUE(jump.has_value()) << "atom " << bad;
+        EXPECT_EQ(jump->atoms, std::vector<int>{bad});
+        after[static_cast<std::size_t>(bad)].y = std::nan("");
+        const auto notFinite = checkStep(-10, 5, before, after, Box(), topology);
+        ASSERT_TRUE(notFinite.has_value()) << "atom " << bad;
+        EXPECT_EQ(notFinite->atoms, std::vector<int>{bad});
+    }
+}
+
 } // namespace
 } // namespace proteinmd
