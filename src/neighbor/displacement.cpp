@@ -226,7 +226,6 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
     for (std::ptrdiff_t a = 0; a < numMovers; ++a) {
         const std::ptrdiff_t partnersEndA = partnersEnd[static_cast<std::size_t>(a)];
         int found = 0;
-#pragma omp simd reduction(| : found)
         for (std::ptrdiff_t b = a + 1; b < partnersEndA; ++b) {
             // Minimum image per dimension (nearbyint vectorises, unlike round).
             double dx = nx[b] - nx[a], dy = ny[b] - ny[a], dz = nz[b] - nz[a];
