@@ -41,8 +41,14 @@ public:
 
         out_.energiesWanted = options_.wantsEnergy(state.step);
         forces_(state.positions, state.box, out_);
+        // The kinetic sums (a pass over all velocities each, before and after) only where they are
+        // read: energy steps, and every step with a barostat (it takes the kinetic tensor on its
+        // coupling steps). The thermostat sums its own; a non-finite velocity shows up in the
+        // positions the stability check looks at. Elsewhere the step's kinetic energy stays 0, as
+        // its potential energy does on steps without energies.
+        const bool kineticWanted = out_.energiesWanted || barostat_ != nullptr;
         // As GROMACS, the reported kinetic energy averages the half-step energy *before* scaling.
-        const KineticSums before = kineticSums(system_.masses, state.velocities);
+        const KineticSums before = kineticWanted ? kineticSums(system_.masses, state.velocities) : KineticSums{};
         const double kineticBefore = before.kinetic;
         const Matrix3 tensorBefore = before.tensor;
         if (thermostat_ != nullptr) {
@@ -58,7 +64,8 @@ public:
                 options_.timers->charge(StepPart::Constraints, start);
             }
         }
-        const KineticSums after = kineticSums(system_.masses, state.velocities);
+        const KineticSums after = kineticWanted ? kineticSums(system_.masses, state.velocities) : KineticSums{};
+        e.hasKinetic = kineticWanted;
         const double kineticAfter = after.kinetic;
         e.kineticTensor = (tensorBefore + after.tensor) * 0.5;
         if (options_.commMode != "None" && options_.nstcomm > 0 && state.step % options_.nstcomm == 0) {
