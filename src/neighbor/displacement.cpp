@@ -92,6 +92,12 @@ double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then, int
     return std::sqrt(all.first) + std::sqrt(all.second);
 }
 
+double largestDisplacement(std::span<const Vec3> now, std::span<const Vec3> then, int numThreads)
+{
+    const TopTwo all = topTwoOfAll(now, then, numThreads);
+    return std::isfinite(all.total) ? std::sqrt(all.first) : std::numeric_limits<double>::infinity();
+}
+
 bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, const Box& box, double cutoff,
                       double buffer, long maxPairs, int numThreads, MoverScratch& scratch)
 {

@@ -27,6 +27,10 @@ namespace proteinmd {
 // threads; the result is the same for any count.
 double largestClosing(std::span<const Vec3> now, std::span<const Vec3> then, int numThreads = 1);
 
+// The largest |now[i] - then[i]| (nm), infinity when a displacement is not finite; the same pass
+// and preconditions as largestClosing (plain differences, no periodic images).
+double largestDisplacement(std::span<const Vec3> now, std::span<const Vec3> then, int numThreads = 1);
+
 // Scratch of pairMayBeMissing, kept by the caller for its capacity.
 struct MoverScratch {
     static constexpr int kChunks = 8; // fixed atom chunks, collected and sorted in parallel

@@ -106,18 +106,18 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
             ? makeVelocityVerlet(b.system, forceField.asForceFunction(), constraints.get(), io, thermostat.get())
             : makeLeapFrog(b.system, forceField.asForceFunction(), constraints.get(), io, thermostat.get());
 
-    // Each step as `proteinmd run` takes it: the stability check the run loop makes after every
-    // step (src/simulation/md_loop.cpp: keep the last good positions, check energies and moves), so
-    // that the bench times what a run pays; it is counted under "update".
+    // Each step as `proteinmd run` takes it (takeCheckedStep: keep the last good positions, check
+    // the energies and the moves), so that the bench times what a run pays; the check counts under
+    // "update".
     std::vector<Vec3> lastGood;
     lastGood.reserve(b.state.positions.size());
     const Topology noNames; // atoms are then named by number
     const auto checkedStep = [&] {
-        lastGood.assign(b.state.positions.begin(), b.state.positions.end());
-        StepEnergies e = integrator->step(b.state);
-        if (const auto problem = checkStep(e.potential, e.kinetic, lastGood, b.state.positions, b.state.box, noNames)) {
-            throw SetupError(fmt::format("bench {}: the system became unstable at step {}: {}", b.name,
-                                         b.state.step - 1, problem->what));
+        const std::int64_t step = b.state.step;
+        StepEnergies e;
+        if (const auto problem = takeCheckedStep(*integrator, b.state, lastGood, noNames, e)) {
+            throw SetupError(
+                fmt::format("bench {}: the system became unstable at step {}: {}", b.name, step, problem->what));
         }
         return e;
     };

@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 
-#include "proteinmd/constraints/constraint_error.h"
 #include "proteinmd/constraints/constraints.h"
 #include "proteinmd/integrators/integrator.h"
 #include "proteinmd/integrators/barostat.h"
@@ -310,18 +309,9 @@ void DynamicsLoop::failStep(const StepProblem& problem, std::int64_t step)
 StepEnergies DynamicsLoop::checkedStep(State& state)
 {
     const std::int64_t step = state.step;
-    lastGood_.assign(state.positions.begin(), state.positions.end());
     StepEnergies e;
-    std::optional<StepProblem> problem;
-    try {
-        e = integrator_->step(state);
-    } catch (const ConstraintError& error) {
-        problem = StepProblem{fmt::format("the constraints could not be satisfied ({})", error.what()), {}};
-    }
-    if (!problem) {
-        problem = checkStep(e.potential, e.kinetic, lastGood_, state.positions, state.box, s_.inputs.topology);
-    }
-    if (problem) {
+    if (const std::optional<StepProblem> problem = takeCheckedStep(*integrator_, state, lastGood_,
+                                                                   s_.inputs.topology, e)) {
         failStep(*problem, step);
     }
     return e;

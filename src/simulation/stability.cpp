@@ -1,12 +1,14 @@
 #include "proteinmd/simulation/stability.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
+
+#include "neighbor/displacement.h"
+#include "proteinmd/constraints/constraint_error.h"
 
 namespace proteinmd {
 
@@ -37,32 +39,14 @@ std::optional<StepProblem> checkStep(double potential, double kinetic, std::span
     if (!std::isfinite(kinetic)) {
         return StepProblem{fmt::format("the kinetic energy is {}", kinetic), {}};
     }
-    // Every step of a run comes here, so first one branch-free pass that vectorises: the largest
-    // plain squared move, and their sum, which is not finite if any position is not. Only when
-    // that pass finds something (a position that is not finite, a move past the limit, or an atom
-    // put back into the box, whose plain move is a box length) the exact pass below runs, with
-    // minimum images, and names the atom. (0.3 ms per dhfr step for the exact pass alone before.)
-    // (Per-lane partial results: a strict floating-point sum or maximum would not vectorise.)
-    constexpr std::size_t kLanes = 8;
-    const std::size_t n = std::min(before.size(), after.size());
-    std::array<double, kLanes> laneLargest2{}, laneSum2{};
-    for (std::size_t first = 0; first < n; first += kLanes) {
-        const std::size_t count = std::min(kLanes, n - first);
-        for (std::size_t l = 0; l < count; ++l) {
-            const Vec3& a = after[first + l];
-            const Vec3& b = before[first + l];
-            const double d2 = (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z);
-            laneLargest2[l] = std::max(laneLargest2[l], d2);
-            laneSum2[l] += d2;
-        }
-    }
-    double largest2 = 0, sum2 = 0;
-    for (std::size_t l = 0; l < kLanes; ++l) {
-        largest2 = std::max(largest2, laneLargest2[l]);
-        sum2 += laneSum2[l];
-    }
-    if (std::isfinite(sum2) && largest2 <= limits.maxDisplacement * limits.maxDisplacement &&
-        after.size() <= before.size()) {
+    // Every step of a run comes here, so first one branch-free pass that vectorises (the one the
+    // pair lists' staleness checks use): the largest plain move, infinite if a position is not
+    // finite. Only when that pass finds something (a position that is not finite, a move past the
+    // limit, or an atom put back into the box, whose plain move is a box length) the exact pass
+    // below runs, with minimum images, and names the atom. (0.3 ms per dhfr step for the exact
+    // pass alone before.)
+    if (after.size() <= before.size() &&
+        largestDisplacement(after, before.first(after.size())) <= limits.maxDisplacement) {
         return std::nullopt;
     }
     int worst = -1;
@@ -84,6 +68,18 @@ std::optional<StepProblem> checkStep(double potential, double kinetic, std::span
                            {worst}};
     }
     return std::nullopt;
+}
+
+std::optional<StepProblem> takeCheckedStep(Integrator& integrator, State& state, std::vector<Vec3>& lastGood,
+                                           const Topology& topology, StepEnergies& energies)
+{
+    lastGood.assign(state.positions.begin(), state.positions.end());
+    try {
+        energies = integrator.step(state);
+    } catch (const ConstraintError& error) {
+        return StepProblem{fmt::format("the constraints could not be satisfied ({})", error.what()), {}};
+    }
+    return checkStep(energies.potential, energies.kinetic, lastGood, state.positions, state.box, topology);
 }
 
 SimulationError diagnoseBlowUp(std::int64_t step, const StepProblem& problem, std::span<const Vec3> positions,

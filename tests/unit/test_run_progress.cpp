@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "proteinmd/constraints/constraint_error.h"
 #include "proteinmd/simulation/progress.h"
 #include "proteinmd/simulation/stability.h"
 #include "proteinmd/simulation/thermodynamics.h"
@@ -130,6 +131,51 @@ TEST(Stability, CheckStepFindsTheAtomInAnyLaneAndTheTail)
         ASSERT_TRUE(notFinite.has_value()) << "atom " << bad;
         EXPECT_EQ(notFinite->atoms, std::vector<int>{bad});
     }
+}
+
+// A two-atom integrator for takeCheckedStep: moves atom 1 by `move` nm along x, or throws a
+// constraint failure.
+class ScriptedIntegrator : public Integrator {
+public:
+    double move = 0.01;
+    bool failConstraints = false;
+    StepEnergies step(State& state) override
+    {
+        if (failConstraints) {
+            throw ConstraintError("SETTLE of water 3 could not rebuild it");
+        }
+        state.positions[1].x += move;
+        StepEnergies e;
+        e.step = state.step++;
+        e.potential = -10;
+        e.kinetic = 5;
+        return e;
+    }
+    int degreesOfFreedom() const override { return 3; }
+};
+
+TEST(Stability, TakeCheckedStepKeepsTheLastGoodPositionsAndReportsWhatWentWrong)
+{
+    Topology topology;
+    topology.atoms.resize(2);
+    State state;
+    state.positions = {{0, 0, 0}, {1, 0, 0}};
+    ScriptedIntegrator integrator;
+    std::vector<Vec3> lastGood;
+    StepEnergies e;
+    EXPECT_FALSE(takeCheckedStep(integrator, state, lastGood, topology, e).has_value());
+    EXPECT_EQ(lastGood, (std::vector<Vec3>{{0, 0, 0}, {1, 0, 0}}));
+    EXPECT_EQ(e.potential, -10);
+    integrator.move = 0.9; // past the 0.5 nm limit
+    const auto jump = takeCheckedStep(integrator, state, lastGood, topology, e);
+    ASSERT_TRUE(jump.has_value());
+    EXPECT_EQ(jump->atoms, std::vector<int>{1});
+    EXPECT_DOUBLE_EQ(lastGood[1].x, 1.01); // the positions before the bad step
+    integrator.failConstraints = true;
+    const auto constraints = takeCheckedStep(integrator, state, lastGood, topology, e);
+    ASSERT_TRUE(constraints.has_value());
+    EXPECT_NE(constraints->what.find("constraints could not be satisfied"), std::string::npos) << constraints->what;
+    EXPECT_NE(constraints->what.find("SETTLE of water 3"), std::string::npos) << constraints->what;
 }
 
 } // namespace

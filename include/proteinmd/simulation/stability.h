@@ -15,6 +15,7 @@
 #include "proteinmd/core/error.h"
 #include "proteinmd/core/topology.h"
 #include "proteinmd/core/vec3.h"
+#include "proteinmd/integrators/integrator.h"
 
 namespace proteinmd {
 
@@ -46,6 +47,13 @@ struct StepProblem {
 std::optional<StepProblem> checkStep(double potential, double kinetic, std::span<const Vec3> before,
                                      std::span<const Vec3> after, const Box& box, const Topology& topology,
                                      const StabilityLimits& limits = {});
+
+// One integrator step as a run takes it (the run loop and `proteinmd bench` both step through
+// here): the positions before it are kept in `lastGood`, where a run goes back to; a constraint
+// failure, or what checkStep finds after the step, is returned. Nullopt: a good step, whose
+// energies are in `energies`.
+std::optional<StepProblem> takeCheckedStep(Integrator& integrator, State& state, std::vector<Vec3>& lastGood,
+                                           const Topology& topology, StepEnergies& energies);
 
 // The report for a bad step: the problem, the atoms with the largest forces at the last good
 // positions (`forces` there; may be empty) with their nearest atoms, the likely causes, and where the
