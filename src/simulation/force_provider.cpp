@@ -111,8 +111,11 @@ public:
             text += fmt::format("; pair list rlist {:.4f} nm (buffer {:.4f} nm), nstlist {}", forceField_.rlist(),
                                 forceField_.buffer(), nstlist_);
             if (forceField_.pruneBuffer() >= 0) {
-                text += fmt::format(", pruned to buffer {:.4f} nm, nstprune {}", forceField_.pruneBuffer(),
-                                    forceField_.nstprune());
+                text += fmt::format(", pruned to buffer {:.4f} nm every {} steps{}", forceField_.pruneBuffer(),
+                                    forceField_.nstprune(),
+                                    forceField_.pruneRule() == PruneRule::Estimated
+                                        ? " (inner buffer estimated from the tolerance)"
+                                        : " and whenever a pair may be missing");
             }
             text += fmt::format(", {} thread(s), fast path", forceField_.numThreads());
         } else {

@@ -315,8 +315,9 @@ TEST(CpuRunForceFieldOptions, OuterBufferAtLeastTheRunMinimumAsFarAsTheBoxAllows
     const SimulationInputs in = loadAla2();
     const CpuForceFieldOptions o = cpuRunForceFieldOptions(in.mdp, 1);
     EXPECT_GE(o.nstlist, kMinRunNstlist);
-    EXPECT_EQ(o.pruneRule, PruneRule::Exact);
-    EXPECT_EQ(o.pruneBuffer, kRunPruneBuffer);
+    EXPECT_EQ(o.pruneRule, PruneRule::Estimated);
+    EXPECT_EQ(o.pruneToleranceFraction, kRunPruneToleranceFraction);
+    EXPECT_EQ(o.nstprune, kRunNstprune);
     const double rc = std::max(in.mdp.nonbonded.rcoulomb, in.mdp.nonbonded.rvdw);
     CpuForceField wide(in.system, in.mdp.nonbonded, in.state.box, o);
     EXPECT_TRUE(wide.usesFastPath());
@@ -329,6 +330,41 @@ TEST(CpuRunForceFieldOptions, OuterBufferAtLeastTheRunMinimumAsFarAsTheBoxAllows
     EXPECT_TRUE(narrow.usesFastPath());
     EXPECT_LT(narrow.buffer(), kMinRunBuffer);
     EXPECT_LE(narrow.rlist(), small.maxCutoff());
+}
+
+// proteinmd run's inner list: with a tolerance, the estimate for kRunPruneToleranceFraction of it
+// over kRunNstprune steps (narrower than the GROMACS setting's, wider than for fewer steps); with
+// an explicit rlist, the exact rule at kRunPruneBuffer.
+TEST(CpuRunForceFieldOptions, InnerListIsEstimatedForAFractionOfTheToleranceOrExactWithoutOne)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    const CpuForceFieldOptions o = cpuRunForceFieldOptions(in.mdp, 1);
+    ASSERT_GT(o.verletBufferTolerance, 0);
+    const CpuForceField ff(in.system, in.mdp.nonbonded, in.state.box, o);
+    const auto estimate = [&](double tolerance, int steps) {
+        return verletBufferFromTolerance(in.system, in.mdp.nonbonded, in.state.box,
+                                         VerletBufferSettings{tolerance, o.temperature, steps, o.dt});
+    };
+    EXPECT_EQ(ff.pruneRule(), PruneRule::Estimated);
+    EXPECT_EQ(ff.nstprune(), kRunNstprune);
+    EXPECT_DOUBLE_EQ(ff.pruneBuffer(), estimate(o.verletBufferTolerance * kRunPruneToleranceFraction, kRunNstprune));
+    EXPECT_GT(ff.pruneBuffer(), estimate(o.verletBufferTolerance, kRunNstprune));
+    EXPECT_GT(ff.pruneBuffer(), estimate(o.verletBufferTolerance * kRunPruneToleranceFraction, kRunNstprune - 1));
+    EXPECT_LT(ff.pruneBuffer(), ff.buffer());
+
+    MdpOptions explicitList = in.mdp;
+    explicitList.verletBufferTolerance = -1;
+    explicitList.rlist = std::max(in.mdp.nonbonded.rcoulomb, in.mdp.nonbonded.rvdw) + 0.1;
+    const CpuForceFieldOptions e = cpuRunForceFieldOptions(explicitList, 1);
+    EXPECT_EQ(e.pruneRule, PruneRule::Exact);
+    const CpuForceField exact(in.system, in.mdp.nonbonded, in.state.box, e);
+    EXPECT_EQ(exact.pruneRule(), PruneRule::Exact);
+    EXPECT_DOUBLE_EQ(exact.pruneBuffer(), kRunPruneBuffer);
+
+    CpuForceFieldOptions zero = o;
+    zero.pruneToleranceFraction = 0;
+    EXPECT_THROW(CpuForceField(in.system, in.mdp.nonbonded, in.state.box, zero), SetupError);
 }
 
 // GROMACS's dynamic pruning (PruneRule::Estimated): with the checks off, moves that would force an
@@ -370,6 +406,7 @@ TEST(CpuForceFieldPruneRule, EstimatedInnerBufferIsTheToleranceEstimateForNstpru
     ASSERT_GT(o.verletBufferTolerance, 0);
     o.pruneRule = PruneRule::Estimated;
     o.pruneBuffer = -1;
+    o.pruneToleranceFraction = 1; // GROMACS's setting
     o.nstprune = 5;
     CpuForceField ff(in.system, in.mdp.nonbonded, in.state.box, o);
     const double estimate =

@@ -48,26 +48,33 @@ class CpuNonbonded;
 struct MdpOptions;
 
 // The two-level list of MD runs (`proteinmd run`), chosen by measurement (dhfr: rc 0.9 nm, 300 K,
-// 2 fs; scan in ARCHITECTURE.md). The list checks are exact (pairMayBeMissing since the build
-// against the outer buffer, the two largest displacements since the prune against the inner one),
-// so the buffers trade work, not accuracy. On dhfr the sum of the two largest moves grows ~0.022 nm
-// per step; the outer list outlives that sum (the fast atoms are rarely near each other): with
-// 0.25 nm it lives ~25 steps (4 builds per 100 steps; 0.2 nm: 5.3, 0.15 nm: 9), and the pruned one
-// about pruneBuffer / 0.022 steps (0.02 nm: a prune every step, 0.03-0.045 nm: every 2nd). The
-// kernel's work is the pruned list (427k / 465k / 485k / 558k cluster pairs for an inner buffer of
-// 0 / 0.03 / 0.045 / 0.1 nm), a prune costs ~1/5 of a kernel call over the outer list, a build ~1.7
-// calls. nstlist: 50 and 100 measured the same (the check's pair loop grows with the list's age).
-// nstprune: the checks re-prune every ~2 steps, so it made no difference.
-inline constexpr double kMinRunBuffer = 0.25;   // nm, outer buffer at least (the estimate if larger)
-inline constexpr double kRunPruneBuffer = 0.03; // nm, inner buffer
+// 2 fs; scan in ARCHITECTURE.md). The outer list's check is exact (pairMayBeMissing since the build
+// against the outer buffer), so its buffer trades work, not accuracy: on dhfr the sum of the two
+// largest moves grows ~0.022 nm per step, and the outer list outlives that sum (the fast atoms are
+// rarely near each other): with 0.25 nm it lives ~25 steps (4 builds per 100 steps; 0.2 nm: 5.3,
+// 0.15 nm: 9). The kernel's work is the pruned list (427k / 465k / 485k / 558k cluster pairs for
+// an inner buffer of 0 / 0.03 / 0.045 / 0.1 nm); a prune costs ~1/5 of a kernel call over the outer
+// list, a build ~1.7 calls. nstlist: 50 and 100 measured the same (the check's pair loop grows with
+// the list's age).
+inline constexpr double kMinRunBuffer = 0.25; // nm, outer buffer at least (the estimate if larger)
 inline constexpr int kMinRunNstlist = 50;
-inline constexpr int kRunNstprune = 10;
+// The inner (pruned) list of runs with a verlet-buffer-tolerance: GROMACS's dynamic pruning
+// (PruneRule::Estimated), re-pruned every kRunNstprune steps, with the inner buffer estimated for a
+// tolerance kRunPruneToleranceFraction times the mdp's (GROMACS uses the mdp's own). NVE drift of
+// ala2_solvated over 100 ps (tests/validation/nve_drift_cpu.sh, kJ/mol/ns per atom, gen-seed 1234 /
+// 7 / 11): exact 0.03 nm list -0.0019 / +0.0002 / -0.0002; fraction 1e-3 at nstprune 3 (0.024 nm)
+// -0.0008 / -0.0004 / -0.0007; fraction 1e-2 at nstprune 4 (0.029 nm) +0.0023 / +0.0016 / +0.0008,
+// at nstprune 3 (0.018 nm) -0.0003 / +0.0016 / +0.0034; fraction 1 at nstprune 10 (0.044 nm, the
+// GROMACS setting) +0.062. So 1e-3, the factor by which that test is stricter than GROMACS's
+// tolerance, keeps the drift at the exact list's. On dhfr it prunes 37 times per 100 steps instead
+// of the exact rule's 51, for 0.25 ms/step less (0.025 nm against 0.03 nm; kernel work the same).
+inline constexpr double kRunPruneToleranceFraction = 1e-3;
+inline constexpr int kRunNstprune = 3;
+// Without a tolerance (explicit rlist) the inner list is the exact one, with this buffer; the
+// two largest moves add up to it about every 2nd step on dhfr.
+inline constexpr double kRunPruneBuffer = 0.03; // nm
 
-// How the pruned (inner) list of dynamic pruning stays valid between its scheduled prunes. Runs use
-// Exact: NVE drift of ala2_solvated over 100 ps (tests/validation/nve_drift_cpu.sh, kJ/mol/ns per
-// atom) was -0.0009 with the exact 0.03 nm list, against 0.081 / 0.036 / 0.011 with Estimated at
-// nstprune 5 and an inner buffer of 0.012 (the estimate) / 0.02 / 0.03 nm; Estimated needs a wider
-// inner list for the same drift, which costs more kernel work than its fewer prunes save.
+// How the pruned (inner) list of dynamic pruning stays valid between its scheduled prunes.
 enum class PruneRule {
     Exact,     // re-pruned at any step where a pair may have closed in by more than the inner buffer
     Estimated, // GROMACS's scheme: the inner buffer from the drift tolerance for nstprune steps,
@@ -90,6 +97,9 @@ struct CpuForceFieldOptions {
     // verletBufferTolerance > 0; otherwise no pruning), and the checks after each prune are off
     // (CpuNonbonded::setPruneChecks).
     PruneRule pruneRule = PruneRule::Exact;
+    // With Estimated: the inner buffer's estimate is for verletBufferTolerance times this
+    // (GROMACS: 1; runs: kRunPruneToleranceFraction).
+    double pruneToleranceFraction = 1.0;
     // nm, lower bound on the estimated buffer, lowered where the box is too small for it (the list
     // needs rlist <= half the shortest box width)
     double minBuffer = 0;
@@ -106,7 +116,8 @@ CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads 
 
 // cpuForceFieldOptions() for an MD run: nstlist at least kMinRunNstlist; when the buffer is
 // estimated from the tolerance, the estimate for the mdp's nstlist but at least kMinRunBuffer;
-// pruned to kRunPruneBuffer every kRunNstprune steps (and whenever needed; see there why).
+// pruned every kRunNstprune steps to the buffer estimated for kRunPruneToleranceFraction of the
+// tolerance, or, with an explicit rlist, to kRunPruneBuffer with the exact rule (see there why).
 CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
 
 class CpuForceField {

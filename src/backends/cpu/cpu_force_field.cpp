@@ -96,8 +96,15 @@ CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThrea
     o.estimateNstlist = o.nstlist;
     o.nstlist = std::max(o.nstlist, kMinRunNstlist);
     o.minBuffer = kMinRunBuffer; // applies to the estimate only; an explicit rlist is kept
-    o.pruneBuffer = kRunPruneBuffer; // used when below the buffer
     o.nstprune = kRunNstprune;
+    if (o.verletBufferTolerance > 0) {
+        o.pruneRule = PruneRule::Estimated;
+        o.pruneBuffer = -1; // the estimate; no pruning when it is not below the outer buffer
+        o.pruneToleranceFraction = kRunPruneToleranceFraction;
+    } else {
+        o.pruneRule = PruneRule::Exact;
+        o.pruneBuffer = kRunPruneBuffer; // used when below the buffer
+    }
     return o;
 }
 
@@ -131,10 +138,16 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
     double pruneBuffer = cpuOptions.pruneBuffer;
     if (pruneRule_ == PruneRule::Estimated && pruneBuffer < 0 && cpuOptions.verletBufferTolerance > 0 &&
         options_.periodic && box.isPeriodic()) {
-        // GROMACS's inner list: the same tolerance, for the nstprune steps a pruned list lives.
+        // GROMACS's inner list: the tolerance (times the fraction), for the nstprune steps a
+        // pruned list lives.
+        if (!(cpuOptions.pruneToleranceFraction > 0)) {
+            throw SetupError(fmt::format("CpuForceField: the prune tolerance fraction must be > 0, got {}",
+                                         cpuOptions.pruneToleranceFraction));
+        }
         pruneBuffer = verletBufferFromTolerance(
             system_, options_, box,
-            VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature, nstprune_, cpuOptions.dt});
+            VerletBufferSettings{cpuOptions.verletBufferTolerance * cpuOptions.pruneToleranceFraction,
+                                 cpuOptions.temperature, nstprune_, cpuOptions.dt});
     }
     pruneBuffer_ = pruneBuffer >= 0 && pruneBuffer < buffer_ ? pruneBuffer : -1;
     // Once here instead of in every step's chunk loops (which then use the unchecked evaluation).
