@@ -112,10 +112,12 @@ BenchResult runBenchmark(BenchSystem& b, const BenchOptions& options)
     std::vector<Vec3> lastGood;
     lastGood.reserve(b.state.positions.size());
     const Topology noNames; // atoms are then named by number
+    StabilityLimits limits;
+    limits.numThreads = forceField.numThreads();
     const auto checkedStep = [&] {
         const std::int64_t step = b.state.step;
         StepEnergies e;
-        if (const auto problem = takeCheckedStep(*integrator, b.state, lastGood, noNames, e)) {
+        if (const auto problem = takeCheckedStep(*integrator, b.state, lastGood, noNames, e, limits)) {
             throw SetupError(
                 fmt::format("bench {}: the system became unstable at step {}: {}", b.name, step, problem->what));
         }

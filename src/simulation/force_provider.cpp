@@ -101,6 +101,8 @@ public:
                            forceField_.usesFastPath() ? "single-precision" : "no", forceField_.numThreads());
     }
 
+    int numThreads() const override { return forceField_.numThreads(); }
+
     std::string describeSetup() const override
     {
         const NonbondedOptions& o = forceField_.options();

@@ -310,8 +310,10 @@ StepEnergies DynamicsLoop::checkedStep(State& state)
 {
     const std::int64_t step = state.step;
     StepEnergies e;
+    StabilityLimits limits;
+    limits.numThreads = s_.forces->numThreads();
     if (const std::optional<StepProblem> problem = takeCheckedStep(*integrator_, state, lastGood_,
-                                                                   s_.inputs.topology, e)) {
+                                                                   s_.inputs.topology, e, limits)) {
         failStep(*problem, step);
     }
     return e;

@@ -32,6 +32,8 @@ public:
     virtual std::string name() const = 0;
     // What the set-up decided (electrostatics, PME grid and Ewald coefficient, cut-offs), for the log.
     virtual std::string describeSetup() const = 0;
+    // OpenMP threads the backend computes with; the run loop's per-step passes use as many.
+    virtual int numThreads() const { return 1; }
 
     // State for checkpoints (the same map as Integrator's and Thermostat's); none by default.
     using StateMap = std::map<std::string, std::vector<double>>;

@@ -36,6 +36,9 @@ private:
 
 struct StabilityLimits {
     double maxDisplacement = 0.5; // nm per step; thermal motion is ~0.005 nm per 2 fs step
+    // OpenMP threads for the per-step passes over all atoms (the copy and the quick check); the
+    // result does not depend on them. Runs pass the backend's count (ForceProvider::numThreads).
+    int numThreads = 1;
 };
 
 // Why a step is bad, or nullopt if it is fine: non-finite energies, non-finite positions, or an atom
@@ -53,7 +56,8 @@ std::optional<StepProblem> checkStep(double potential, double kinetic, std::span
 // failure, or what checkStep finds after the step, is returned. Nullopt: a good step, whose
 // energies are in `energies`.
 std::optional<StepProblem> takeCheckedStep(Integrator& integrator, State& state, std::vector<Vec3>& lastGood,
-                                           const Topology& topology, StepEnergies& energies);
+                                           const Topology& topology, StepEnergies& energies,
+                                           const StabilityLimits& limits = {});
 
 // The report for a bad step: the problem, the atoms with the largest forces at the last good
 // positions (`forces` there; may be empty) with their nearest atoms, the likely causes, and where the

@@ -543,8 +543,11 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     // One branch-free pass first (the largest exponent field is all ones only if some coordinate
     // is a NaN or an infinity; an integer maximum the compiler vectorises), the scan for the atom
     // to name only then.
+    // (A maximum: the same for any thread count; threaded for large systems, whose other threads
+    // would otherwise wait through it.)
     constexpr std::uint64_t kExponent = 0x7ff0000000000000ULL;
     std::uint64_t largestExponent = 0;
+#pragma omp parallel for num_threads(m.numThreads) schedule(static) reduction(max : largestExponent) if (n >= 16384 && m.numThreads > 1)
     for (std::size_t i = 0; i < n; ++i) {
         for (const double c : {positions[i].x, positions[i].y, positions[i].z}) {
             largestExponent = std::max(largestExponent, std::bit_cast<std::uint64_t>(c) & kExponent);
