@@ -120,8 +120,11 @@ double PmeSolver::compute(std::span<const Vec3> positions, std::span<const doubl
     if (!box.isPeriodic()) {
         throw SetupError("PME needs a periodic box");
     }
-    // One branch-free pass (it vectorises); the atom is looked for only when something is wrong.
+    // One branch-free pass (it vectorises; threaded for large systems, whose other threads would
+    // otherwise wait through it); the atom is looked for only when something is wrong.
     int finite = 1;
+    const int threads = s.params.numThreads;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(& : finite) if (n >= 16384 && threads > 1)
     for (std::size_t i = 0; i < n; ++i) {
         const Vec3& r = positions[i];
         finite &= static_cast<int>(std::isfinite(r.x)) & static_cast<int>(std::isfinite(r.y)) &
