@@ -40,6 +40,7 @@ public:
         const double dt = options_.dt;
 
         out_.energiesWanted = options_.wantsEnergy(state.step);
+        out_.virialWanted = out_.energiesWanted || barostat_ != nullptr;
         forces_(state.positions, state.box, out_);
         // The kinetic sums (a pass over all velocities each, before and after) only where they are
         // read: energy steps, and every step with a barostat (it takes the kinetic tensor on its

@@ -66,6 +66,7 @@ class StochasticDynamics : public Integrator {
         const double dt = options_.dt;
 
         out_.energiesWanted = options_.wantsEnergy(state.step);
+        out_.virialWanted = out_.energiesWanted || barostat_ != nullptr;
         forces_(state.positions, state.box, out_);
         const KineticSums before = kineticSums(system_.masses, state.velocities); // one pass for both
         const double kineticBefore = before.kinetic;

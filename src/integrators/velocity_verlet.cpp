@@ -39,6 +39,7 @@ public:
         const double dt = options_.dt;
         if (!haveForces_) {
             out_.energiesWanted = options_.wantsEnergy(state.step);
+            out_.virialWanted = out_.energiesWanted || barostat_ != nullptr;
             forces_(state.positions, state.box, out_);
             haveForces_ = true;
         }
@@ -67,6 +68,7 @@ public:
         }
         // These forces belong to the next step's positions, whose energies that step reports.
         out_.energiesWanted = options_.wantsEnergy(state.step + 1);
+        out_.virialWanted = out_.energiesWanted || barostat_ != nullptr;
         forces_(state.positions, state.box, out_);
         elements::kick(state.velocities, out_.forces, inverseMasses_, 0.5 * dt);
         if (constraints_ != nullptr) {

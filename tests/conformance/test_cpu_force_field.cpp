@@ -126,6 +126,38 @@ TEST(CpuForceField, BenchSettingsMatchReferenceOnAla2Solvated)
     EXPECT_LT(relativeRms(out.forces, ref.forces), 1e-5);
 }
 
+// Steps between energy steps (ForceOutput::energiesWanted false): the forces are bit-identical to
+// an energy step's; the virial too while it is wanted (a barostat reads it); without it PME's mesh
+// virial is left out, so the virial differs, by the mesh's part only.
+TEST(CpuForceField, ForceOnlyStepsKeepForcesAndTheVirialWhereWanted)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadShared("ala2_solvated", "bench.mdp");
+    const auto evaluate = [&](bool energies, bool virial) {
+        CpuForceField ff(in.system, in.mdp.nonbonded, in.state.box, cpuForceFieldOptions(in.mdp, 2));
+        ForceOutput out;
+        out.energiesWanted = energies;
+        out.virialWanted = virial;
+        ff.compute(in.state.positions, in.state.box, out, energies);
+        return out;
+    };
+    const ForceOutput full = evaluate(true, true);
+    const ForceOutput withVirial = evaluate(false, true);
+    const ForceOutput forcesOnly = evaluate(false, false);
+    ASSERT_EQ(full.forces.size(), forcesOnly.forces.size());
+    for (std::size_t i = 0; i < full.forces.size(); ++i) {
+        ASSERT_EQ(withVirial.forces[i], full.forces[i]) << "atom " << i;
+        ASSERT_EQ(forcesOnly.forces[i], full.forces[i]) << "atom " << i;
+    }
+    for (int r = 0; r < 3; ++r) {
+        EXPECT_EQ(withVirial.virial[r], full.virial[r]) << "row " << r;
+    }
+    // Without it the mesh's part is missing: far more than rounding.
+    const double trace = full.virial[0][0] + full.virial[1][1] + full.virial[2][2];
+    const double missing = trace - (forcesOnly.virial[0][0] + forcesOnly.virial[1][1] + forcesOnly.virial[2][2]);
+    EXPECT_GT(std::abs(missing), 1e-3 * std::abs(trace));
+}
+
 TEST(CpuForceField, OneAndTwoThreadsAreBitIdenticalOverSteps)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "proteinmd/core/units.h"
+#include "proteinmd/integrators/barostat.h"
 #include "proteinmd/integrators/integrator.h"
 #include "proteinmd/integrators/kinetic_energy.h"
 #include "proteinmd/integrators/philox.h"
@@ -288,5 +289,59 @@ TEST(Integrators, AskForEnergiesOnlyOnTheStepsTheRuleNames)
             EXPECT_EQ(sparse[s].kinetic, kineticStep ? everyStep[s].kinetic : 0.0) << "step " << s;
         }
         EXPECT_EQ(stateSparse.positions, stateEvery.positions);
+    }
+}
+
+namespace {
+
+// A barostat that never moves anything: only its presence matters below.
+class IdleBarostat : public Barostat {
+public:
+    bool apply(State& /*state*/, const StepEnergies& /*energies*/) override { return false; }
+};
+
+} // namespace
+
+// ForceOutput::virialWanted: off exactly where energies are (the virial is read with them), and on
+// every step when a barostat reads the pressure, so backends may skip virial sums (PME's) only there.
+TEST(Integrators, AskForTheVirialWithEnergiesOrWhenABarostatReadsIt)
+{
+    for (const char* kind : {"md", "md-vv", "sd"}) {
+        for (const bool withBarostat : {false, true}) {
+            SCOPED_TRACE(std::string(kind) + (withBarostat ? " with barostat" : ""));
+            test::OscillatorToy toy = test::makeOscillators(5, 12.0);
+            std::vector<bool> energies, virials;
+            ForceFunction base = toy.forces();
+            ForceFunction recording = [&](std::span<const Vec3> x, const Box& box, ForceOutput& out) {
+                energies.push_back(out.energiesWanted);
+                virials.push_back(out.virialWanted);
+                base(x, box, out);
+            };
+            IntegratorOptions options{0.002, 0, "None"};
+            options.energyOnStep = [](std::int64_t step) { return step % 3 == 0; };
+            IdleBarostat idle;
+            Barostat* barostat = withBarostat ? &idle : nullptr;
+            std::unique_ptr<Integrator> integrator;
+            if (std::string(kind) == "md") {
+                integrator = makeLeapFrog(toy.system, recording, nullptr, options, nullptr, barostat);
+            } else if (std::string(kind) == "md-vv") {
+                integrator = makeVelocityVerlet(toy.system, recording, nullptr, options, nullptr, barostat);
+            } else {
+                StochasticDynamicsOptions sd;
+                sd.referenceTemperatures = {300};
+                sd.frictionTimes = {1.0};
+                sd.seed = 7;
+                integrator = makeStochasticDynamics(toy.system, recording, nullptr, options, sd, barostat);
+            }
+            State state = test::oscillatorStart(5);
+            for (int s = 0; s < 7; ++s) {
+                integrator->step(state);
+            }
+            ASSERT_EQ(virials.size(), energies.size());
+            ASSERT_GE(energies.size(), 7u);
+            for (std::size_t call = 0; call < energies.size(); ++call) {
+                EXPECT_EQ(virials[call], withBarostat || energies[call]) << "call " << call;
+            }
+        }
     }
 }

@@ -131,7 +131,8 @@ public:
     CpuForceField& operator=(const CpuForceField&) = delete;
 
     // Resets `out` and fills energies per term (with computeEnergy = false the non-bonded and PME
-    // energies are skipped; bonded energies come for free), forces and virial; counts one step.
+    // energies are skipped; bonded energies come for free), forces and virial (without PME's part
+    // when computeEnergy and out.virialWanted are both false); counts one step.
     void compute(std::span<const Vec3> positions, const Box& box, ForceOutput& out, bool computeEnergy = true);
 
     // compute() without counting a step or updating the list (it is still rebuilt if an atom moved

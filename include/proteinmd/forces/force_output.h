@@ -17,6 +17,11 @@ struct ForceOutput {
     // steps between nstcalcenergy), so a backend may skip the energy-summing kernels. Backends that
     // always sum energies may ignore it; reset() keeps it.
     bool energiesWanted = true;
+    // Also set by the caller: false (only with energiesWanted false) says the virial is not read
+    // either, so a backend may leave parts of it out (the CPU backend's PME mesh virial, which
+    // GROMACS too sums only at nstcalcenergy). Integrators keep it on with a barostat, which reads
+    // the pressure; reset() keeps it.
+    bool virialWanted = true;
 
     void reset(int numAtoms)
     {

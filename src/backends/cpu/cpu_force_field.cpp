@@ -224,7 +224,10 @@ void CpuForceField::evaluate(std::span<const Vec3> positions, const Box& box, Fo
     t = timers_.charge(StepPart::Bonded, t);
     if (pme_) {
         const double prefactor = units::kCoulombConstant / options_.epsilonR;
-        double recip = pme_->compute(positions, system_.charges, box, prefactor, out.forces, out.virial);
+        // The mesh's energy and virial sums only where read (GROMACS: at nstcalcenergy); the
+        // forces are the same either way.
+        double recip = pme_->compute(positions, system_.charges, box, prefactor, out.forces, out.virial,
+                                     computeEnergy || out.virialWanted);
         if (computeEnergy) {
             recip += ewaldBackgroundEnergy(system_.totalCharge(), box.volume(), ewald_->coefficient, prefactor);
             out.energies.add(EnergyTerm::CoulombRecip, recip);
