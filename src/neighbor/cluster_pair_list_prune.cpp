@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "proteinmd/core/error.h"
@@ -14,6 +15,7 @@ namespace proteinmd {
 namespace {
 
 constexpr int kC = ClusterPairList::kClusterSize;
+constexpr int kPrefetchAhead = 256; // JEntries (8 bytes): 64 measured slower, 128-512 the same
 
 } // namespace
 
@@ -52,6 +54,7 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
             const int base = static_cast<int>(jOffset_[ut]);
             JEntry* const jOut = prunedJ_.data() + base;
             const JEntry* const built = jEntries_.data();
+            const int lastBuilt = static_cast<int>(jEntries_.size()) - 1;
             const int* const builtFullBegin = fullBegin_.data();
             const float* const xs = x.data();
             const float* const ys = y.data();
@@ -70,9 +73,12 @@ void ClusterPairList::prune(std::span<const float> x, std::span<const float> y, 
                 // Keeps the pairs of [je0, je1) with an atom pair within rPrune. kFull: the built
                 // list's full pairs (every lane a real, interacting atom pair), which need no mask.
                 // (Locals only: the flag stores are bytes, which may alias anything else.)
-                const auto keepWithin = [xi, yi, zi, rPrune2, built, xs, ys, zs, jOut]<bool kFull>(int je0, int je1,
-                                                                                                  int kept) {
+                const auto keepWithin = [xi, yi, zi, rPrune2, built, lastBuilt, xs, ys, zs,
+                                         jOut]<bool kFull>(int je0, int je1, int kept) {
                     for (int je = je0; je < je1; ++je) {
+                        // The built list streams from memory (the kernel and PME evicted it): asked
+                        // for 2 kB ahead, the prune runs ~10% faster in a run (measured on dhfr).
+                        __builtin_prefetch(&built[std::min(je + kPrefetchAhead, lastBuilt)]);
                         const JEntry j = built[je];
                         const std::size_t jFirst = static_cast<std::size_t>(j.cluster) * kC;
                         const Float16 dx = xi - loadRepeat4(&xs[jFirst]);
