@@ -177,14 +177,14 @@ private:
 } // namespace
 
 std::unique_ptr<ForceProvider> makeForceProvider(const System& system, const MdpOptions& mdp, const Box& box,
-                                                 const std::string& backend, int numThreads)
+                                                 const std::string& backend, int numThreads, double startTemperature)
 {
     if (backend == "reference") {
         return std::make_unique<ReferenceForceProvider>(system, mdp.nonbonded, box);
     }
     if (backend == "cpu") {
         return std::make_unique<CpuForceProvider>(system, mdp.nonbonded, box,
-                                                  cpuRunForceFieldOptions(mdp, std::max(0, numThreads)));
+                                                  cpuRunForceFieldOptions(mdp, std::max(0, numThreads), startTemperature));
     }
     throw SetupError(fmt::format("unknown force backend '{}' (available: cpu, reference)", backend));
 }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "proteinmd/integrators/kinetic_energy.h"
 #include "proteinmd/io/gro.h"
 #include "proteinmd/io/pdb.h"
 #include "run_session.h"
@@ -105,6 +106,19 @@ void logHeader(RunSession& s)
     }
 }
 
+// The kinetic temperature of the input velocities (what grompp reports for NVE runs), or -1 when
+// there are none (all zero, or no velocities in the coordinates file).
+double inputTemperature(const SimulationInputs& inputs)
+{
+    const State& state = inputs.state;
+    if (state.velocities.size() != static_cast<std::size_t>(inputs.system.numAtoms())) {
+        return -1;
+    }
+    const int dof = degreesOfFreedom(inputs.system, inputs.mdp.commMode);
+    const double kinetic = kineticSums(inputs.system.masses, state.velocities).kinetic;
+    return dof > 0 && kinetic > 0 ? temperature(kinetic, dof) : -1;
+}
+
 } // namespace
 
 RunResult runSimulation(const RunConfig& config, const RunControl& control, RunObserver& observer)
@@ -120,7 +134,17 @@ RunResult runSimulation(const RunConfig& config, const RunControl& control, RunO
     s.log = std::make_unique<RunLog>(directory / kLogFile, control.resume && fs::exists(directory / kLogFile));
     logHeader(s);
 
-    s.forces = makeForceProvider(s.inputs.system, s.inputs.mdp, s.inputs.state.box, control.backend, config.threads);
+    // The input's velocities (not a checkpoint's), so a resumed run sizes its lists as the first did.
+    s.forces = makeForceProvider(s.inputs.system, s.inputs.mdp, s.inputs.state.box, control.backend, config.threads,
+                                 inputTemperature(s.inputs));
+    if (s.inputs.mdp.tcoupl == "no" && s.inputs.mdp.integrator != "sd" && !s.inputs.mdp.genVel &&
+        s.inputs.mdp.verletBufferTolerance > 0 && control.backend == "cpu") {
+        const double t = inputTemperature(s.inputs);
+        s.note(t > 0 ? fmt::format("constant energy: the pair-list buffers are sized for the start velocities' "
+                                   "temperature, {:.1f} K (as grompp)", t)
+                     : fmt::format("constant energy without start velocities: the pair-list buffers are sized for "
+                                   "gen-temp, {:.1f} K", s.inputs.mdp.genTemp));
+    }
     s.note("forces: " + s.forces->name());
     s.note("non-bonded: " + s.forces->describeSetup());
     if (config.threads > 1 && control.backend == "reference") {

@@ -367,6 +367,34 @@ TEST(CpuRunForceFieldOptions, InnerListIsEstimatedForAFractionOfTheToleranceOrEx
     EXPECT_THROW(CpuForceField(in.system, in.mdp.nonbonded, in.state.box, zero), SetupError);
 }
 
+// The temperature the buffer estimates assume, as grompp picks it.
+TEST(CpuRunForceFieldOptions, BufferTemperatureFollowsGrompp)
+{
+    MdpOptions mdp;
+    mdp.genTemp = 310;
+    mdp.refT = {300, 320};
+    mdp.tcoupl = "v-rescale";
+    EXPECT_EQ(bufferTemperature(mdp, 350), 320); // coupled: the largest ref-t
+    mdp.tcoupl = "no";
+    mdp.integrator = "sd";
+    EXPECT_EQ(bufferTemperature(mdp, 350), 320); // sd couples through its friction
+    mdp.integrator = "md";
+    mdp.genVel = true;
+    EXPECT_EQ(bufferTemperature(mdp, 350), 310); // constant energy, generated velocities
+    mdp.genVel = false;
+    EXPECT_EQ(bufferTemperature(mdp, 350), 350); // constant energy: the start velocities'
+    EXPECT_EQ(bufferTemperature(mdp, -1), 310);  // none known
+    EXPECT_EQ(cpuRunForceFieldOptions(mdp, 1, 350).temperature, 350);
+    // A hotter start widens the run's inner (estimated) list.
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    SimulationInputs in = loadAla2();
+    in.mdp.tcoupl = "no";
+    in.mdp.genVel = false;
+    const CpuForceField at300(in.system, in.mdp.nonbonded, in.state.box, cpuRunForceFieldOptions(in.mdp, 1, 300));
+    const CpuForceField at400(in.system, in.mdp.nonbonded, in.state.box, cpuRunForceFieldOptions(in.mdp, 1, 400));
+    EXPECT_GT(at400.pruneBuffer(), at300.pruneBuffer());
+}
+
 // GROMACS's dynamic pruning (PruneRule::Estimated): with the checks off, moves that would force an
 // exact re-prune do not; the list is re-pruned after a build and on the nstprune schedule only.
 TEST(CpuNonbondedPrune, WithoutChecksPrunesOnlyAfterABuildAndOnTheSchedule)

@@ -110,15 +110,21 @@ struct CpuForceFieldOptions {
     PmePrecision pmePrecision = PmePrecision::Single;
 };
 
-// From an .mdp: nstlist, dt; with verlet-buffer-tolerance > 0 the estimate at the largest ref-t
-// (gen-temp when there is no thermostat); with verlet-buffer-tolerance = -1 the buffer rlist - max(rc).
+// The temperature the pair-list buffer estimates assume, as grompp picks it: the largest ref-t of
+// a coupled run (a thermostat, or sd); for constant energy, gen-temp when gen-vel = yes, else the
+// kinetic temperature of the start velocities (startTemperature, K; <= 0: unknown, gen-temp).
+double bufferTemperature(const MdpOptions& mdp, double startTemperature = -1);
+
+// From an .mdp: nstlist, dt; with verlet-buffer-tolerance > 0 the estimate at bufferTemperature(mdp);
+// with verlet-buffer-tolerance = -1 the buffer rlist - max(rc).
 CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
 
 // cpuForceFieldOptions() for an MD run: nstlist at least kMinRunNstlist; when the buffer is
 // estimated from the tolerance, the estimate for the mdp's nstlist but at least kMinRunBuffer;
 // pruned every kRunNstprune steps to the buffer estimated for kRunPruneToleranceFraction of the
 // tolerance, or, with an explicit rlist, to kRunPruneBuffer with the exact rule (see there why).
-CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
+// The estimates assume bufferTemperature(mdp, startTemperature).
+CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads = 0, double startTemperature = -1);
 
 class CpuForceField {
 public:

@@ -42,10 +42,13 @@ public:
 };
 
 // The backend for these run parameters: "cpu" (CpuForceField with cpuRunForceFieldOptions(mdp,
-// numThreads); numThreads 0 = every core) or "reference" (single thread); SetupError for an unknown
-// name. Validates the cut-offs against the box.
+// numThreads, startTemperature); numThreads 0 = every core) or "reference" (single thread);
+// SetupError for an unknown name. Validates the cut-offs against the box. startTemperature: the
+// kinetic temperature of the input velocities (K, <= 0 if unknown), which constant-energy runs
+// without gen-vel size their pair-list buffers for, as grompp does.
 std::unique_ptr<ForceProvider> makeForceProvider(const System& system, const MdpOptions& mdp, const Box& box,
-                                                 const std::string& backend = "reference", int numThreads = 0);
+                                                 const std::string& backend = "reference", int numThreads = 0,
+                                                 double startTemperature = -1);
 
 // The ForceFunction integrators and minimisers take, charging `timers` (may be null). The provider
 // and the timers must outlive it.

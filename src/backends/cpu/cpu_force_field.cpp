@@ -71,6 +71,20 @@ BondedTerms bondedChunk(const BondedTerms& all, int chunk, int numChunks, int& l
 
 } // namespace
 
+double bufferTemperature(const MdpOptions& mdp, double startTemperature)
+{
+    // As grompp: coupled runs (a thermostat, or sd, whose friction couples) at their largest ref-t;
+    // constant energy at gen-temp when velocities are generated, else at the start velocities'.
+    const bool coupled = mdp.tcoupl != "no" || mdp.integrator == "sd";
+    if (coupled && !mdp.refT.empty()) {
+        return *std::max_element(mdp.refT.begin(), mdp.refT.end());
+    }
+    if (!mdp.genVel && startTemperature > 0) {
+        return startTemperature;
+    }
+    return mdp.genTemp;
+}
+
 CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
 {
     CpuForceFieldOptions o;
@@ -82,15 +96,15 @@ CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
         o.buffer = std::max(0.0, mdp.rlist - std::max(mdp.nonbonded.rcoulomb, mdp.nonbonded.rvdw));
     } else {
         o.buffer = -1;
-        o.temperature = mdp.tcoupl != "no" && !mdp.refT.empty() ? *std::max_element(mdp.refT.begin(), mdp.refT.end())
-                                                                : mdp.genTemp;
+        o.temperature = bufferTemperature(mdp);
     }
     return o;
 }
 
-CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads)
+CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads, double startTemperature)
 {
     CpuForceFieldOptions o = cpuForceFieldOptions(mdp, numThreads);
+    o.temperature = bufferTemperature(mdp, startTemperature);
     // The estimate for the mdp's own nstlist (GROMACS's buffer); the longer periodic interval only
     // spares rebuilds, the displacement checks keep the list complete.
     o.estimateNstlist = o.nstlist;
