@@ -47,7 +47,11 @@ public:
         e.step = state.step;
         e.time = state.time;
         elements::takePotential(e, out_);
-        const KineticSums sums = kineticSums(system_.masses, state.velocities);
+        // The kinetic sums (a pass over all velocities) only where they are read: energy steps, and
+        // every step with a barostat; the thermostat sums its own (as the leap-frog).
+        const bool kineticWanted = options_.wantsEnergy(state.step) || barostat_ != nullptr;
+        const KineticSums sums = kineticWanted ? kineticSums(system_.masses, state.velocities) : KineticSums{};
+        e.hasKinetic = kineticWanted;
         e.kinetic = sums.kinetic;
         e.total = e.potential + e.kinetic;
         e.conserved = e.total - (thermostat_ != nullptr ? thermostat_->energyAdded() : 0.0) -

@@ -34,8 +34,8 @@ struct StepEnergies {
     EnergyTerms terms;           // potential energy per term
     bool hasPotential = true;    // false on steps that skipped the energies (terms, potential, total, conserved are 0)
     double potential = 0;        // kJ/mol
-    // false where the integrator skipped the kinetic sums (leap-frog, on steps without energies and
-    // without a barostat): kinetic, kineticTensor and temperature are 0 there, and so is the
+    // false where the integrator skipped the kinetic sums (leap-frog and md-vv, on steps without
+    // energies and without a barostat): kinetic, kineticTensor and temperature are 0 there, and so is the
     // kinetic part of total, conserved and the pressure
     bool hasKinetic = true;
     double kinetic = 0;          // leap-frog: average of the two half-step kinetic energies
@@ -61,7 +61,7 @@ struct IntegratorOptions {
     StepTimers* timers = nullptr;
     // Steps whose energies are used (output, log, the last step): on the others the force call asks
     // for forces only (ForceOutput::energiesWanted), StepEnergies::hasPotential is false, and the
-    // leap-frog skips its kinetic sums unless a barostat needs them (hasKinetic). Empty =
+    // leap-frog and md-vv skip their kinetic sums unless a barostat needs them (hasKinetic). Empty =
     // every step, which is what tests and single steps want.
     std::function<bool(std::int64_t step)> energyOnStep = {};
 
