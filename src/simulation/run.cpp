@@ -135,11 +135,12 @@ RunResult runSimulation(const RunConfig& config, const RunControl& control, RunO
     logHeader(s);
 
     // The input's velocities (not a checkpoint's), so a resumed run sizes its lists as the first did.
+    const double startTemperature = inputTemperature(s.inputs);
     s.forces = makeForceProvider(s.inputs.system, s.inputs.mdp, s.inputs.state.box, control.backend, config.threads,
-                                 inputTemperature(s.inputs));
+                                 startTemperature);
     if (s.inputs.mdp.tcoupl == "no" && s.inputs.mdp.integrator != "sd" && !s.inputs.mdp.genVel &&
         s.inputs.mdp.verletBufferTolerance > 0 && control.backend == "cpu") {
-        const double t = inputTemperature(s.inputs);
+        const double t = startTemperature;
         s.note(t > 0 ? fmt::format("constant energy: the pair-list buffers are sized for the start velocities' "
                                    "temperature, {:.1f} K (as grompp)", t)
                      : fmt::format("constant energy without start velocities: the pair-list buffers are sized for "
