@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "proteinmd/backends/cpu_force_field.h"
 #include "proteinmd/integrators/kinetic_energy.h"
 #include "proteinmd/io/gro.h"
 #include "proteinmd/io/pdb.h"
@@ -138,13 +139,9 @@ RunResult runSimulation(const RunConfig& config, const RunControl& control, RunO
     const double startTemperature = inputTemperature(s.inputs);
     s.forces = makeForceProvider(s.inputs.system, s.inputs.mdp, s.inputs.state.box, control.backend, config.threads,
                                  startTemperature);
-    if (s.inputs.mdp.tcoupl == "no" && s.inputs.mdp.integrator != "sd" && !s.inputs.mdp.genVel &&
-        s.inputs.mdp.verletBufferTolerance > 0 && control.backend == "cpu") {
-        const double t = startTemperature;
-        s.note(t > 0 ? fmt::format("constant energy: the pair-list buffers are sized for the start velocities' "
-                                   "temperature, {:.1f} K (as grompp)", t)
-                     : fmt::format("constant energy without start velocities: the pair-list buffers are sized for "
-                                   "gen-temp, {:.1f} K", s.inputs.mdp.genTemp));
+    if (s.inputs.mdp.verletBufferTolerance > 0 && control.backend == "cpu") {
+        const BufferTemperature t = bufferTemperature(s.inputs.mdp, startTemperature);
+        s.note(fmt::format("pair-list buffers sized for {:.1f} K ({})", t.kelvin, t.source));
     }
     s.note("forces: " + s.forces->name());
     s.note("non-bonded: " + s.forces->describeSetup());

@@ -374,16 +374,16 @@ TEST(CpuRunForceFieldOptions, BufferTemperatureFollowsGrompp)
     mdp.genTemp = 310;
     mdp.refT = {300, 320};
     mdp.tcoupl = "v-rescale";
-    EXPECT_EQ(bufferTemperature(mdp, 350), 320); // coupled: the largest ref-t
+    EXPECT_EQ(bufferTemperature(mdp, 350).kelvin, 320); // coupled: the largest ref-t
     mdp.tcoupl = "no";
     mdp.integrator = "sd";
-    EXPECT_EQ(bufferTemperature(mdp, 350), 320); // sd couples through its friction
+    EXPECT_EQ(bufferTemperature(mdp, 350).kelvin, 320); // sd couples through its friction
     mdp.integrator = "md";
     mdp.genVel = true;
-    EXPECT_EQ(bufferTemperature(mdp, 350), 310); // constant energy, generated velocities
+    EXPECT_EQ(bufferTemperature(mdp, 350).kelvin, 310); // constant energy, generated velocities
     mdp.genVel = false;
-    EXPECT_EQ(bufferTemperature(mdp, 350), 350); // constant energy: the start velocities'
-    EXPECT_EQ(bufferTemperature(mdp, -1), 310);  // none known
+    EXPECT_EQ(bufferTemperature(mdp, 350).kelvin, 350); // constant energy: the start velocities'
+    EXPECT_EQ(bufferTemperature(mdp, -1).kelvin, 310);  // none known
     EXPECT_EQ(cpuRunForceFieldOptions(mdp, 1, 350).temperature, 350);
     // A hotter start widens the run's inner (estimated) list.
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();

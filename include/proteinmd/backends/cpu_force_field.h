@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "proteinmd/backends/reference_force_field.h"
@@ -113,11 +114,16 @@ struct CpuForceFieldOptions {
 // The temperature the pair-list buffer estimates assume, as grompp picks it: the largest ref-t of
 // a coupled run (a thermostat, or sd); for constant energy, gen-temp when gen-vel = yes, else the
 // kinetic temperature of the start velocities (startTemperature, K; <= 0: unknown, gen-temp).
-double bufferTemperature(const MdpOptions& mdp, double startTemperature = -1);
+// `source` says which, for the log.
+struct BufferTemperature {
+    double kelvin = 0;
+    std::string_view source;
+};
+BufferTemperature bufferTemperature(const MdpOptions& mdp, double startTemperature = -1);
 
-// From an .mdp: nstlist, dt; with verlet-buffer-tolerance > 0 the estimate at bufferTemperature(mdp);
-// with verlet-buffer-tolerance = -1 the buffer rlist - max(rc).
-CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads = 0);
+// From an .mdp: nstlist, dt; with verlet-buffer-tolerance > 0 the estimate at
+// bufferTemperature(mdp, startTemperature); with verlet-buffer-tolerance = -1 the buffer rlist - max(rc).
+CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads = 0, double startTemperature = -1);
 
 // cpuForceFieldOptions() for an MD run: nstlist at least kMinRunNstlist; when the buffer is
 // estimated from the tolerance, the estimate for the mdp's nstlist but at least kMinRunBuffer;

@@ -71,21 +71,24 @@ BondedTerms bondedChunk(const BondedTerms& all, int chunk, int numChunks, int& l
 
 } // namespace
 
-double bufferTemperature(const MdpOptions& mdp, double startTemperature)
+BufferTemperature bufferTemperature(const MdpOptions& mdp, double startTemperature)
 {
     // As grompp: coupled runs (a thermostat, or sd, whose friction couples) at their largest ref-t;
     // constant energy at gen-temp when velocities are generated, else at the start velocities'.
     const bool coupled = mdp.tcoupl != "no" || mdp.integrator == "sd";
     if (coupled && !mdp.refT.empty()) {
-        return *std::max_element(mdp.refT.begin(), mdp.refT.end());
+        return {*std::max_element(mdp.refT.begin(), mdp.refT.end()), "the largest ref-t"};
     }
-    if (!mdp.genVel && startTemperature > 0) {
-        return startTemperature;
+    if (mdp.genVel) {
+        return {mdp.genTemp, "constant energy: gen-temp"};
     }
-    return mdp.genTemp;
+    if (startTemperature > 0) {
+        return {startTemperature, "constant energy: the start velocities' temperature, as grompp"};
+    }
+    return {mdp.genTemp, "constant energy without start velocities: gen-temp"};
 }
 
-CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
+CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads, double startTemperature)
 {
     CpuForceFieldOptions o;
     o.numThreads = numThreads;
@@ -96,15 +99,14 @@ CpuForceFieldOptions cpuForceFieldOptions(const MdpOptions& mdp, int numThreads)
         o.buffer = std::max(0.0, mdp.rlist - std::max(mdp.nonbonded.rcoulomb, mdp.nonbonded.rvdw));
     } else {
         o.buffer = -1;
-        o.temperature = bufferTemperature(mdp);
+        o.temperature = bufferTemperature(mdp, startTemperature).kelvin;
     }
     return o;
 }
 
 CpuForceFieldOptions cpuRunForceFieldOptions(const MdpOptions& mdp, int numThreads, double startTemperature)
 {
-    CpuForceFieldOptions o = cpuForceFieldOptions(mdp, numThreads);
-    o.temperature = bufferTemperature(mdp, startTemperature);
+    CpuForceFieldOptions o = cpuForceFieldOptions(mdp, numThreads, startTemperature);
     // The estimate for the mdp's own nstlist (GROMACS's buffer); the longer periodic interval only
     // spares rebuilds, the displacement checks keep the list complete.
     o.estimateNstlist = o.nstlist;
