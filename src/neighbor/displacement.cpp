@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "proteinmd/core/threaded_pass.h"
+
 namespace proteinmd {
 
 namespace {
@@ -67,7 +69,7 @@ TopTwo topTwoOfAll(std::span<const Vec3> now, std::span<const Vec3> then, int nu
     constexpr int kChunks = 8;
     const std::size_t n = now.size();
     std::array<TopTwo, kChunks> parts{};
-#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static) if (n >= 16384 && numThreads > 1)
+#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static) if (threadedPass(n, numThreads))
     for (int c = 0; c < kChunks; ++c) {
         parts[static_cast<std::size_t>(c)] = topTwo(now, then, n * static_cast<std::size_t>(c) / kChunks,
                                                     n * static_cast<std::size_t>(c + 1) / kChunks);
@@ -123,7 +125,7 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
     constexpr int kChunks = MoverScratch::kChunks;
     const std::size_t n = now.size();
     bool tooMany = false;
-#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static) reduction(|| : tooMany) if (n >= 16384 && numThreads > 1)
+#pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static) reduction(|| : tooMany) if (threadedPass(n, numThreads))
     for (int c = 0; c < kChunks; ++c) {
         std::vector<std::uint64_t>& chunk = scratch.chunkKeys[static_cast<std::size_t>(c)];
         chunk.clear();

@@ -9,6 +9,7 @@
 
 #include "neighbor/displacement.h"
 #include "proteinmd/constraints/constraint_error.h"
+#include "proteinmd/core/threaded_pass.h"
 
 namespace proteinmd {
 
@@ -79,7 +80,7 @@ std::optional<StepProblem> takeCheckedStep(Integrator& integrator, State& state,
     const std::size_t n = state.positions.size();
     lastGood.resize(n);
     constexpr int kChunks = 8;
-#pragma omp parallel for num_threads(std::max(1, limits.numThreads)) schedule(static) if (n >= 16384 && limits.numThreads > 1)
+#pragma omp parallel for num_threads(std::max(1, limits.numThreads)) schedule(static) if (threadedPass(n, limits.numThreads))
     for (int c = 0; c < kChunks; ++c) {
         const std::size_t begin = n * static_cast<std::size_t>(c) / kChunks;
         const std::size_t end = n * static_cast<std::size_t>(c + 1) / kChunks;

@@ -12,6 +12,7 @@
 #include "neighbor/displacement.h"
 #include "proteinmd/backends/reference_nonbonded.h"
 #include "proteinmd/core/error.h"
+#include "proteinmd/core/threaded_pass.h"
 #include "proteinmd/forces/dispersion_correction.h"
 #include "proteinmd/forces/ewald_parameters.h"
 #include "proteinmd/forces/nonbonded_formulas.h"
@@ -500,7 +501,7 @@ void CpuNonbonded::Impl::refreshSlots(std::span<const Vec3> positions)
     const auto offsets = list.slotOffsets();
     const auto numSlots = static_cast<std::ptrdiff_t>(slots.size());
     // Each slot on its own: the same floats for any thread count.
-#pragma omp parallel for num_threads(numThreads) schedule(static) if (numSlots >= 16384)
+#pragma omp parallel for num_threads(numThreads) schedule(static) if (threadedPass(slots.size(), numThreads))
     for (std::ptrdiff_t i = 0; i < numSlots; ++i) {
         const auto s = static_cast<std::size_t>(i);
         // Atoms are in input order, slots in space: the gather misses the cache unless asked ahead.
@@ -547,7 +548,7 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     // would otherwise wait through it.)
     constexpr std::uint64_t kExponent = 0x7ff0000000000000ULL;
     std::uint64_t largestExponent = 0;
-#pragma omp parallel for num_threads(m.numThreads) schedule(static) reduction(max : largestExponent) if (n >= 16384 && m.numThreads > 1)
+#pragma omp parallel for num_threads(m.numThreads) schedule(static) reduction(max : largestExponent) if (threadedPass(n, m.numThreads))
     for (std::size_t i = 0; i < n; ++i) {
         for (const double c : {positions[i].x, positions[i].y, positions[i].z}) {
             largestExponent = std::max(largestExponent, std::bit_cast<std::uint64_t>(c) & kExponent);

@@ -15,6 +15,7 @@
 #include "forces/pme/bspline.h"
 #include "forces/pme/pme_mesh.h"
 #include "proteinmd/core/error.h"
+#include "proteinmd/core/threaded_pass.h"
 
 namespace proteinmd {
 
@@ -124,7 +125,7 @@ double PmeSolver::compute(std::span<const Vec3> positions, std::span<const doubl
     // otherwise wait through it); the atom is looked for only when something is wrong.
     int finite = 1;
     const int threads = s.params.numThreads;
-#pragma omp parallel for num_threads(threads) schedule(static) reduction(& : finite) if (n >= 16384 && threads > 1)
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(& : finite) if (threadedPass(n, threads))
     for (std::size_t i = 0; i < n; ++i) {
         const Vec3& r = positions[i];
         finite &= static_cast<int>(std::isfinite(r.x)) & static_cast<int>(std::isfinite(r.y)) &
