@@ -1,5 +1,7 @@
 #include "proteinmd/core/box.h"
 
+#include "core/inline_minimum_image.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -23,6 +25,8 @@ Box Box::triclinic(const Vec3& a, const Vec3& b, const Vec3& c)
     Box box;
     box.vectors_ = Matrix3{{a, b, c}};
     box.periodic_ = true;
+    const double m = box.maxCutoff();
+    box.maxCutoff2_ = m * m;
     return box;
 }
 
@@ -30,6 +34,13 @@ bool Box::isRectangular() const
 {
     const Matrix3& m = vectors_;
     return m[1].x == 0 && m[2].x == 0 && m[2].y == 0;
+}
+
+bool Box::isReduced() const
+{
+    const Matrix3& m = vectors_;
+    return periodic_ && std::fabs(m[1].x) <= 0.5 * m[0].x && std::fabs(m[2].x) <= 0.5 * m[0].x &&
+           std::fabs(m[2].y) <= 0.5 * m[1].y;
 }
 
 double Box::volume() const
@@ -47,14 +58,15 @@ Vec3 Box::minimumImage(const Vec3& d) const
     const Vec3& c = vectors_[2];
     // Reduce along c, then b, then a: this brings d into the (skewed) unit cell around the origin.
     Vec3 r = d;
-    r -= c * std::round(r.z / c.z);
-    r -= b * std::round(r.y / b.y);
-    r -= a * std::round(r.x / a.x);
-    if (isRectangular()) {
+    r -= c * detail::roundHalfAwayFromZero(r.z / c.z);
+    r -= b * detail::roundHalfAwayFromZero(r.y / b.y);
+    r -= a * detail::roundHalfAwayFromZero(r.x / a.x);
+    if (isRectangular() || norm2(r) <= maxCutoff2_) {
         return r;
     }
-    // In a triclinic cell the reduced vector need not be the shortest image; one of the 26
-    // neighbouring images may be shorter. Checking them all keeps this exact (it is the oracle).
+    // In a triclinic cell a reduced vector longer than maxCutoff need not be the shortest image;
+    // one of the 26 neighbouring images may be shorter. Checking them all keeps this exact (it is
+    // the oracle).
     Vec3 best = r;
     double bestNorm2 = norm2(r);
     for (int i = -1; i <= 1; ++i) {

@@ -4,7 +4,9 @@
 // loop over 20,000 bonded terms or 7,000 waters that call is a visible share of the time. This copy
 // decides the shape once and, for a rectangular box, does the same arithmetic inline, so its result
 // is bit-identical to Box::minimumImage (the reference results must not change when a loop switches
-// to it). Triclinic boxes keep calling Box::minimumImage.
+// to it). In a triclinic box it does the same reduction inline and returns it where Box::minimumImage
+// would (no longer than maxCutoff, i.e. every bond, angle and constrained pair); only longer
+// displacements call Box::minimumImage.
 
 #include <cmath>
 
@@ -20,30 +22,34 @@ inline double roundHalfAwayFromZero(double x) { return std::trunc(x + std::copys
 class InlineMinimumImage {
 public:
     explicit InlineMinimumImage(const Box& box)
-        : box_(box), rectangularPeriodic_(box.isPeriodic() && box.isRectangular()), a_(box.vectors()[0]),
+        : box_(box), periodic_(box.isPeriodic()), rectangular_(box.isRectangular()), a_(box.vectors()[0]),
           b_(box.vectors()[1]), c_(box.vectors()[2])
     {
     }
 
     Vec3 operator()(const Vec3& d) const
     {
-        if (!rectangularPeriodic_) {
-            return box_.minimumImage(d);
+        if (!periodic_) {
+            return d;
         }
-        // Box::minimumImage's rectangular branch, term for term (including the zero off-diagonal
-        // products, which keep the sign of a zero component exactly as it is there).
+        // Box::minimumImage's reduction, term for term (including the zero off-diagonal products,
+        // which keep the sign of a zero component exactly as it is there).
         Vec3 r = d;
         r -= c_ * roundHalfAwayFromZero(r.z / c_.z);
         r -= b_ * roundHalfAwayFromZero(r.y / b_.y);
         r -= a_ * roundHalfAwayFromZero(r.x / a_.x);
-        return r;
+        if (rectangular_ || norm2(r) <= box_.maxCutoff2()) [[likely]] {
+            return r;
+        }
+        return box_.minimumImage(d);
     }
 
     const Box& box() const { return box_; }
 
 private:
     const Box& box_;
-    bool rectangularPeriodic_;
+    bool periodic_;
+    bool rectangular_;
     Vec3 a_, b_, c_;
 };
 

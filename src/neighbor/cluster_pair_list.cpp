@@ -22,15 +22,15 @@ constexpr int kC = ClusterPairList::kClusterSize;
 
 bool ClusterPairList::usable(const Box& box, double rlist)
 {
-    return box.isPeriodic() && box.isRectangular() && rlist > 0 && rlist <= box.maxCutoff();
+    return box.isReduced() && rlist > 0 && rlist <= box.maxCutoff();
 }
 
 void ClusterPairList::build(const System& system, std::span<const Vec3> positions, const Box& box, double rlist,
                             int numThreads)
 {
     if (!usable(box, rlist)) {
-        throw SetupError(fmt::format("cluster pair list: needs a periodic rectangular box with rlist ({} nm) at most "
-                                     "half the shortest box width ({} nm)",
+        throw SetupError(fmt::format("cluster pair list: needs a periodic box in GROMACS's reduced form with rlist "
+                                     "({} nm) at most half the shortest box width ({} nm)",
                                      rlist, box.isPeriodic() ? box.maxCutoff() : 0.0));
     }
     if (positions.size() != static_cast<std::size_t>(system.numAtoms())) {
@@ -47,12 +47,12 @@ void ClusterPairList::build(const System& system, std::span<const Vec3> position
     rlist_ = rlist;
     numAtoms_ = static_cast<int>(positions.size());
     buildPositions_.assign(positions.begin(), positions.end());
-    const Vec3 length{box.vectors()[0][0], box.vectors()[1][1], box.vectors()[2][2]};
-    for (int sx = -1; sx <= 1; ++sx) {
-        for (int sy = -1; sy <= 1; ++sy) {
-            for (int sz = -1; sz <= 1; ++sz) {
-                shiftVectors_[static_cast<std::size_t>((sx + 1) * 9 + (sy + 1) * 3 + (sz + 1))] =
-                    Vec3{sx * length.x, sy * length.y, sz * length.z};
+    const Matrix3& vectors = box.vectors();
+    for (int na = -2; na <= 2; ++na) {
+        for (int nb = -1; nb <= 1; ++nb) {
+            for (int nc = -1; nc <= 1; ++nc) {
+                shiftVectors_[static_cast<std::size_t>(shiftIndex(na, nb, nc))] =
+                    vectors[0] * double(na) + vectors[1] * double(nb) + vectors[2] * double(nc);
             }
         }
     }
@@ -158,7 +158,8 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions, int numT
     // between them is serial.
     const int threads = std::max(1, numThreads);
     const bool threaded = threads > 1 && numAtoms_ >= 8192;
-    const Vec3 length{box_.vectors()[0][0], box_.vectors()[1][1], box_.vectors()[2][2]};
+    const Matrix3& vectors = box_.vectors();
+    const Vec3 length{vectors[0][0], vectors[1][1], vectors[2][2]};
     // Scratch arrays are members, so a rebuild allocates nothing.
     std::vector<Vec3>& wrapped = wrapped_;
     std::vector<int>& column = atomColumn_;
@@ -179,11 +180,16 @@ void ClusterPairList::sortIntoClusters(std::span<const Vec3> positions, int numT
     }
 #pragma omp parallel for num_threads(threads) schedule(static) if (threaded)
     for (int i = 0; i < numAtoms_; ++i) {
+        // Into the brick along c, then b, then a (each leaves the earlier coordinates alone, as the
+        // box is lower triangular). A tiny negative coordinate can round up to the full length; one
+        // more box vector brings it back to 0.
         Vec3 w = positions[static_cast<std::size_t>(i)];
-        for (int d = 0; d < 3; ++d) {
-            w[d] -= length[d] * std::floor(w[d] / length[d]);
+        for (int d = 2; d >= 0; --d) {
+            const auto ud = static_cast<std::size_t>(d);
+            w -= vectors[ud] * std::floor(w[d] / length[d]);
             if (w[d] >= length[d]) {
-                w[d] = 0; // rounding of tiny negative coordinates
+                w -= vectors[ud];
+                w[d] = 0;
             }
         }
         wrapped[static_cast<std::size_t>(i)] = w;
@@ -374,32 +380,21 @@ std::size_t ClusterPairList::searchRange(const System& system, int ciBegin, int 
                 rowsI |= 0xfu << (a * kC);
             }
         }
-        // Periodic images (per dimension -1, 0, +1 box length) of the i-cluster that come within
-        // rlist of the box at all: usually only the central one, so the other 26 cost a lookup.
-        std::array<std::array<bool, 3>, 3> reaches{};
-        for (int d = 0; d < 3; ++d) {
-            const auto ud = static_cast<std::size_t>(d);
-            for (int k = -1; k <= 1; ++k) {
-                const double offset = k * boxLength[d];
-                reaches[ud][static_cast<std::size_t>(k + 1)] =
-                    boundsLo_[static_cast<std::size_t>(ci)][d] + offset - reach < boxLength[d] &&
-                    boundsHi_[static_cast<std::size_t>(ci)][d] + offset + reach >= 0;
-            }
-        }
         for (int shift = 0; shift < kNumShifts; ++shift) {
-            if (!(reaches[0][static_cast<std::size_t>(shift / 9)] &&
-                  reaches[1][static_cast<std::size_t>(shift / 3 % 3)] &&
-                  reaches[2][static_cast<std::size_t>(shift % 3)])) {
-                continue;
-            }
+            // Only images of the i-cluster that come within rlist of the brick at all: usually only
+            // the central one, so the other 44 cost a test.
             const Vec3& s = shiftVectors_[static_cast<std::size_t>(shift)];
             const Vec3 lo = boundsLo_[static_cast<std::size_t>(ci)] + s;
             const Vec3 hi = boundsHi_[static_cast<std::size_t>(ci)] + s;
+            if (lo.x - reach >= boxLength.x || hi.x + reach < 0 || lo.y - reach >= boxLength.y || hi.y + reach < 0 ||
+                lo.z - reach >= boxLength.z || hi.z + reach < 0) {
+                continue;
+            }
             // Columns along x the shifted i-cluster can reach; only from the i-cluster's own
             // column on, since the half list keeps cj >= ci and columns hold consecutive clusters.
             const int cxLo = std::max(iColumnX, static_cast<int>(std::floor((lo.x - reach) / columnSize_[0])));
             const int cxHi = std::min(columns_[0] - 1, static_cast<int>(std::floor((hi.x + reach) / columnSize_[0])));
-            if (cxLo > cxHi || lo.z - reach >= boxLength.z || hi.z + reach < 0) {
+            if (cxLo > cxHi) {
                 continue;
             }
             // Room for every cluster of the columns within the reach's x-y rectangle (+ one SIMD

@@ -1,6 +1,9 @@
 #pragma once
-// GROMACS-style buffered cluster pair list for rectangular periodic boxes. Atoms are binned into
-// columns on an x-y grid, sorted by z inside each column and cut into clusters of 4 (the last one
+// GROMACS-style buffered cluster pair list for periodic boxes, rectangular or triclinic (in
+// GROMACS's reduced form, e.g. the rhombic dodecahedron and truncated octahedron of editconf).
+// Atoms are put into the rectangular brick [0,ax) x [0,by) x [0,cz) (shifted by box vectors along
+// c, then b, then a: a unit cell of the lattice for any lower-triangular box), binned into columns
+// on an x-y grid over it, sorted by z inside each column and cut into clusters of 4 (the last one
 // of a column padded). Each i-cluster gets one entry per periodic shift with the j-clusters whose
 // bounding boxes come within rlist and which have at least one atom pair within rlist; every
 // cluster pair appears once (half list). Each j-entry carries two 16-bit masks over the 4x4 atom
@@ -23,8 +26,13 @@ namespace proteinmd {
 class ClusterPairList {
   public:
     static constexpr int kClusterSize = 4;
-    static constexpr int kNumShifts = 27;
-    static constexpr int kCentralShift = 13; // shift index (sx+1)*9 + (sy+1)*3 + (sz+1)
+    // Shifts n_a a + n_b b + n_c c with n_a in -2..2 and n_b, n_c in -1..1, index
+    // (n_a+2)*9 + (n_b+1)*3 + (n_c+1): in a reduced triclinic cell b and c can tilt the brick's
+    // images by up to a whole ax along x, so pairs within rlist reach two a's away (GROMACS's
+    // dBoxX = 2); a rectangular box only uses n_a in -1..1. Shift -s has index 44 - index(s).
+    static constexpr int kNumShifts = 45;
+    static constexpr int kCentralShift = 22;
+    static constexpr int shiftIndex(int na, int nb, int nc) { return (na + 2) * 9 + (nb + 1) * 3 + (nc + 1); }
 
     struct IEntry {
         int cluster = 0;
@@ -42,7 +50,8 @@ class ClusterPairList {
     // the order), so the kernel can run the full ones without per-pair masks.
     static bool isFullPair(const JEntry& j) { return j.interact == 0xffff && j.excluded == 0; }
 
-    // True when the list can be built: a periodic rectangular box with rlist <= box.maxCutoff().
+    // True when the list can be built: a periodic box, rectangular or triclinic in GROMACS's
+    // reduced form (|bx| <= ax/2, |cx| <= ax/2, |cy| <= by/2), with rlist <= box.maxCutoff().
     static bool usable(const Box& box, double rlist);
 
     // Sorts the atoms into clusters and searches all cluster pairs within rlist. Uses up to

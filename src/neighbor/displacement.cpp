@@ -182,12 +182,15 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
     };
     // The kernels compare float distances with rc^2: a pair within a relative 1e-5 of the cut-off
     // counts as inside, and one within the same margin of cutoff + buffer at `then` as not surely
-    // in the list.
-    const double reach = cutoff * (1.0 + 1e-5);
+    // in the list. (The reach is capped at maxCutoff, which it only meets for a buffer below 1e-5
+    // relative, so that the reduced displacements below decide "within reach" exactly.)
+    const double reach = std::min(cutoff * (1.0 + 1e-5), box.maxCutoff());
     const double reach2 = reach * reach;
     const double listReach = (cutoff + buffer) * (1.0 - 1e-5);
     const double listReach2 = listReach * listReach;
     const Vec3 length{box.vectors()[0][0], box.vectors()[1][1], box.vectors()[2][2]};
+    const Vec3 bVector = box.vectors()[1];
+    const Vec3 c = box.vectors()[2];
     const Vec3 inverse{1.0 / length.x, 1.0 / length.y, 1.0 / length.z};
     // The movers' positions in key order, one array per dimension, so that the pair loop below runs
     // over contiguous partners in SIMD lanes.
@@ -235,15 +238,28 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
         const std::ptrdiff_t partnersEndA = partnersEnd[static_cast<std::size_t>(a)];
         int found = 0;
         for (std::ptrdiff_t b = a + 1; b < partnersEndA; ++b) {
-            // Minimum image per dimension (nearbyint vectorises, unlike round).
+            // Reduced along c, then b, then a (nearbyint vectorises, unlike round): in a box in
+            // GROMACS's reduced form every other image of the result is at least maxCutoff long,
+            // so it is the shortest image whenever one is shorter than that, and both reaches
+            // below are at most maxCutoff (pairs within them are decided exactly).
             double dx = nx[b] - nx[a], dy = ny[b] - ny[a], dz = nz[b] - nz[a];
+            double k = std::nearbyint(dz * inverse.z);
+            dx -= k * c.x;
+            dy -= k * c.y;
+            dz -= k * c.z;
+            k = std::nearbyint(dy * inverse.y);
+            dx -= k * bVector.x;
+            dy -= k * bVector.y;
             dx -= length.x * std::nearbyint(dx * inverse.x);
-            dy -= length.y * std::nearbyint(dy * inverse.y);
-            dz -= length.z * std::nearbyint(dz * inverse.z);
             double ex = tx[b] - tx[a], ey = ty[b] - ty[a], ez = tz[b] - tz[a];
+            k = std::nearbyint(ez * inverse.z);
+            ex -= k * c.x;
+            ey -= k * c.y;
+            ez -= k * c.z;
+            k = std::nearbyint(ey * inverse.y);
+            ex -= k * bVector.x;
+            ey -= k * bVector.y;
             ex -= length.x * std::nearbyint(ex * inverse.x);
-            ey -= length.y * std::nearbyint(ey * inverse.y);
-            ez -= length.z * std::nearbyint(ez * inverse.z);
             const double r2Now = dx * dx + dy * dy + dz * dz;
             const double r2Then = ex * ex + ey * ey + ez * ez;
             found |= static_cast<int>(r2Now < reach2) & static_cast<int>(r2Then > listReach2); // no branch

@@ -46,7 +46,8 @@ struct MoverScratch {
 // `now`, minimum image in `box`. Exact in that direction, and conservative in the other: it also
 // answers true when such a pair is in the list after all, when too many atoms moved far (more than
 // kMaxMovers above buffer - max(d), or more than maxPairs pairs to check) and when a displacement is
-// not finite. False whenever largestClosing(now, then) <= buffer. `box` is rectangular.
+// not finite. False whenever largestClosing(now, then) <= buffer. `box` is periodic (rectangular or
+// triclinic).
 bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, const Box& box, double cutoff,
                       double buffer, long maxPairs, int numThreads, MoverScratch& scratch);
 

@@ -1,12 +1,15 @@
 // The cluster pair list: every pair within the cut-off is in it exactly once (compared with the
 // reference cell grid), also after atoms moved by less than half the buffer and after moves past
 // that which close in no pair not in the list; needsRebuild notices when a pair may have closed in
-// past the buffer; exclusions end up in the excluded mask.
+// past the buffer; exclusions end up in the excluded mask. The same in triclinic cells (rhombic
+// dodecahedron, truncated octahedron, tilts that add up along x).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <set>
+#include <utility>
 
 #include "backends/reference/pair_iteration.h"
 #include "neighbor/cluster_pair_list.h"
@@ -233,13 +236,127 @@ TEST(ClusterPairList, PrunedListHoldsEveryPairWhileMovesStayWithinTheInnerBuffer
     expectComplete(in.system, moved, in.state.box, list, rc);
 }
 
-TEST(ClusterPairList, RefusesTriclinicBoxes)
+TEST(ClusterPairList, RefusesTriclinicBoxesNotInReducedForm)
 {
     System system;
     ClusterPairList list;
-    const Box box = Box::triclinic(Vec3{4, 0, 0}, Vec3{1, 4, 0}, Vec3{0, 0, 4});
+    const Box box = Box::triclinic(Vec3{4, 0, 0}, Vec3{2.5, 4, 0}, Vec3{0, 0, 4}); // |bx| > ax/2
     EXPECT_FALSE(ClusterPairList::usable(box, 1.0));
     EXPECT_THROW(list.build(system, {}, box, 1.0, 1), SetupError);
+    EXPECT_TRUE(ClusterPairList::usable(Box::triclinic(Vec3{4, 0, 0}, Vec3{2, 4, 0}, Vec3{-2, 2, 4}), 1.0));
+}
+
+namespace {
+
+// Triclinic cells in GROMACS's reduced form, about as large as ala2_solvated's box: the rhombic
+// dodecahedron (xy-square) and truncated octahedron of editconf -bt, and one whose tilts add up
+// along x (bx + cx ~ ax, with cy < 0 so that the image b + c stays near along y): pairs there need
+// the shifts two a's away.
+std::vector<std::pair<const char*, Box>> triclinicBoxes()
+{
+    const double d = 3.4;
+    return {
+        {"dodecahedron", Box::triclinic(Vec3{d, 0, 0}, Vec3{0, d, 0}, Vec3{d / 2, d / 2, d * std::sqrt(2.0) / 2})},
+        {"octahedron", Box::triclinic(Vec3{d, 0, 0}, Vec3{d / 3, 2 * std::sqrt(2.0) * d / 3, 0},
+                                      Vec3{-d / 3, std::sqrt(2.0) * d / 3, std::sqrt(6.0) * d / 3})},
+        {"tilts adding up", Box::triclinic(Vec3{3.3, 0, 0}, Vec3{1.6, 3.2, 0}, Vec3{1.6, -1.55, 3.1})},
+    };
+}
+
+// ala2_solvated's atoms in `box`: fractional coordinates of the original box mapped onto the new
+// cell vectors (so they fill it), then every atom shifted by a random multiple (-2..2) of each box
+// vector, so the list has to wrap positions far outside the cell.
+std::vector<Vec3> intoBox(const SimulationInputs& in, const Box& box)
+{
+    const Matrix3& from = in.state.box.vectors();
+    const Matrix3& to = box.vectors();
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> image(-2, 2);
+    std::vector<Vec3> out;
+    for (const Vec3& x : in.state.positions) {
+        const Vec3 f{x.x / from[0][0], x.y / from[1][1], x.z / from[2][2]};
+        out.push_back(to[0] * (f.x + image(rng)) + to[1] * (f.y + image(rng)) + to[2] * (f.z + image(rng)));
+    }
+    return out;
+}
+
+} // namespace
+
+// Every pair within the cut-off (the reference's minimum image, which tries all neighbouring images
+// in a triclinic cell) is in the list exactly once: at the build, after moves below half the
+// buffer, and after a prune; 1 and 2 threads make the same list.
+TEST(ClusterPairList, HoldsEveryPairWithinCutoffOnceInTriclinicBoxes)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    for (const auto& [name, box] : triclinicBoxes()) {
+        SCOPED_TRACE(name);
+        ASSERT_TRUE(box.isReduced());
+        const double rc = std::min(1.0, box.maxCutoff() - 0.15), buffer = 0.1;
+        const std::vector<Vec3> x = intoBox(in, box);
+        ClusterPairList list, one;
+        list.build(in.system, x, box, rc + buffer, 2);
+        one.build(in.system, x, box, rc + buffer, 1);
+        ASSERT_EQ(list.jEntries().size(), one.jEntries().size());
+        for (std::size_t k = 0; k < list.jEntries().size(); ++k) {
+            EXPECT_EQ(list.jEntries()[k].cluster, one.jEntries()[k].cluster);
+        }
+        expectComplete(in.system, x, box, list, rc + buffer);
+        const std::vector<Vec3> moved = test::movedInRandomDirections(x, 0.499 * buffer, 3);
+        EXPECT_FALSE(list.needsRebuild(moved, buffer));
+        expectComplete(in.system, moved, box, list, rc);
+
+        std::vector<float> sx, sy, sz;
+        const auto slots = list.slotAtoms();
+        for (std::size_t s = 0; s < slots.size(); ++s) {
+            const std::size_t src = slots[s] >= 0 ? s : s - s % 4;
+            const Vec3 p = x[static_cast<std::size_t>(slots[src])] + list.slotOffsets()[src];
+            sx.push_back(static_cast<float>(p.x));
+            sy.push_back(static_cast<float>(p.y));
+            sz.push_back(static_cast<float>(p.z));
+        }
+        list.prune(sx, sy, sz, rc + 0.02, 2);
+        expectComplete(in.system, test::movedInRandomDirections(x, 0.0099, 4), box, list, rc);
+    }
+}
+
+// The rebuild check in a triclinic cell: a pair just outside rlist at the build, closing in through
+// a periodic boundary, makes it fire exactly when the pair can have come inside the cut-off.
+TEST(ClusterPairList, RebuildCheckIsExactInATriclinicBox)
+{
+    PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
+    const SimulationInputs in = loadAla2();
+    const Box box = triclinicBoxes()[0].second;
+    const std::vector<Vec3> x = intoBox(in, box);
+    const double rc = 1.0, buffer = 0.1;
+    ClusterPairList list;
+    list.build(in.system, x, box, rc + buffer, 1);
+    int a = -1, b = -1;
+    Vec3 d{};
+    for (int i = 0; i < static_cast<int>(x.size()) && a < 0; ++i) {
+        for (int j = i + 1; j < static_cast<int>(x.size()) && a < 0; ++j) {
+            const Vec3 plain = x[static_cast<std::size_t>(j)] - x[static_cast<std::size_t>(i)];
+            d = box.minimumImage(plain);
+            // A pair whose nearest image lies across the tilted c face (an image shift with a c
+            // component), where per-axis rounding of the rectangular case gives the wrong image.
+            if (norm(d) > rc + buffer && norm(d) < rc + buffer + 0.01 && std::abs(d.z - plain.z) > 0.1) {
+                a = i;
+                b = j;
+            }
+        }
+    }
+    ASSERT_GE(b, 0);
+    const Vec3 u = d / norm(d);
+    const double gap = norm(d) - rc;
+    std::vector<Vec3> moved = x;
+    moved[static_cast<std::size_t>(a)] += u * (0.7 * gap);
+    moved[static_cast<std::size_t>(b)] -= u * (0.3 * gap + 1e-4);
+    EXPECT_TRUE(list.needsRebuild(moved, buffer));
+    moved = x;
+    moved[static_cast<std::size_t>(a)] += u * (0.7 * buffer);
+    moved[static_cast<std::size_t>(b)] -= u * (0.3 * buffer - 1e-6);
+    EXPECT_FALSE(list.needsRebuild(moved, buffer));
+    expectComplete(in.system, moved, box, list, rc);
 }
 
 TEST(CpuNonbondedPairList, UpdateRebuildsEveryNstlistStepsOrWhenAtomsMovedTooFar)

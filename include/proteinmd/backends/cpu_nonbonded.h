@@ -5,11 +5,11 @@
 // CoulombSr, DispersionCorrection) with the same GROMACS bookkeeping (exclusion corrections and
 // self terms for reaction field / Ewald).
 //
-// Fast path: periodic rectangular box with rlist <= half the shortest box width; Coulomb cut-off,
-// reaction field or PME/Ewald real space; any LJ modifier (None, Potential-shift, Force-switch,
-// Potential-switch). Anything else (triclinic box, pbc = no, epsilon-r = 0, a box too small for
-// rlist, Ewald with beta * rcoulomb > 4, i.e. ewald-rtol below ~1.5e-8, beyond the kernel's fitted
-// erfc range) falls back to the double-precision reference backend; usesFastPath() tells which.
+// Fast path: periodic box, rectangular or triclinic in GROMACS's reduced form, with rlist <= half
+// the shortest box width; Coulomb cut-off, reaction field or PME/Ewald real space; any LJ modifier
+// (None, Potential-shift, Force-switch, Potential-switch). Anything else (pbc = no, a triclinic box
+// not in reduced form, epsilon-r = 0, a box too small for rlist, Ewald with beta * rcoulomb > 4,
+// i.e. ewald-rtol below ~1.5e-8, beyond the kernel's fitted erfc range) falls back to the double-precision reference backend; usesFastPath() tells which.
 //
 // Results do not depend on the number of threads (bit-identical): work is split into a fixed
 // number of blocks whose force buffers are summed in a fixed order.

@@ -4,6 +4,8 @@
 // |cx| <= ax/2 and |cy| <= by/2 for a reduced triclinic cell. A default-constructed Box is
 // non-periodic (vacuum): minimum-image is then the identity.
 
+#include <cmath>
+
 #include "proteinmd/core/vec3.h"
 
 namespace proteinmd {
@@ -19,6 +21,9 @@ public:
 
     bool isPeriodic() const { return periodic_; }
     bool isRectangular() const;
+    // Periodic and in GROMACS's reduced form: |bx| <= ax/2, |cx| <= ax/2, |cy| <= by/2 (what
+    // grompp requires; every rectangular box is).
+    bool isReduced() const;
     const Matrix3& vectors() const { return vectors_; }
     double volume() const;
 
@@ -30,10 +35,16 @@ public:
     // Largest cut-off for which minimum image sees each pair at most once: half the smallest
     // perpendicular width of the cell (GROMACS's max_cutoff2 for this box).
     double maxCutoff() const;
+    // maxCutoff() squared, computed once with the box: a displacement reduced along c, b and a that
+    // is no longer than this is the shortest image (every other image is farther by a lattice
+    // vector of at least twice maxCutoff), so minimumImage checks the neighbouring images only
+    // beyond it.
+    double maxCutoff2() const { return maxCutoff2_; }
 
 private:
     Matrix3 vectors_{};
     bool periodic_ = false;
+    double maxCutoff2_ = HUGE_VAL;
 };
 
 } // namespace proteinmd

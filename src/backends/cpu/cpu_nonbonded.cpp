@@ -130,7 +130,7 @@ CpuNonbonded::CpuNonbonded(const System& system, const NonbondedOptions& options
         throw SetupError(fmt::format("rvdw-switch ({} nm) must be >= 0 and smaller than rvdw ({} nm)",
                                      options.rvdwSwitch, options.rvdw));
     }
-    m.fast = options.periodic && box.isPeriodic() && box.isRectangular() && options.epsilonR > 0 &&
+    m.fast = options.periodic && box.isPeriodic() && options.epsilonR > 0 &&
              options.rvdw > 0 && options.rcoulomb > 0 && options.rvdw <= options.rcoulomb &&
              (options.coulombModifier == InteractionModifier::None ||
               options.coulombModifier == InteractionModifier::PotentialShift) &&

@@ -2,7 +2,10 @@
 
 Each case is a dict:
   kind        "ff": pdb2gmx on dhfr_vacuum/source.pdb with force field `ff`, vacuum emulation;
-              "shared": a system from shared/benchmarks (`system`) with the case's own .mdp
+              "shared": a system from shared/benchmarks (`system`) with the case's own .mdp;
+              "solvated": the peptide of shared/benchmarks/`system`/source.pdb, pdb2gmx with `ff` and
+              TIP3P, editconf -bt `box_type` -d `distance`, solvate with spc216,
+              500 steps of steepest descent (gmx_d)
   mdp         the .mdp text written to the case folder (energy.mdp)
   about       one line for README / reference.json
   maxwarn     grompp -maxwarn (every warning is recorded in reference.json)
@@ -161,3 +164,10 @@ CASES["pme_dhfr_energy_mdp"] = {
     "kind": "shared", "system": "dhfr", "maxwarn": 1, "mdp": None,  # shared dhfr/energy.mdp as is
     "about": "dhfr with shared/benchmarks/dhfr/energy.mdp (PME order 5, explicit 52^3 grid, no "
              "potential shift, no DispCorr): gmx_d forces for the shared dhfr reference energies"}
+
+CASES["pme_dodecahedron_ala2"] = {
+    "kind": "solvated", "system": "ala2_vacuum", "ff": "amber99sb-ildn", "box_type": "dodecahedron",
+    "distance": 1.0, "maxwarn": 0, "mdp": _PME_DEFAULT,
+    "about": "alanine dipeptide solvated in a rhombic dodecahedron (editconf -bt dodecahedron -d 1.0, a "
+             "triclinic box: a = (d,0,0), b = (0,d,0), c = (d/2,d/2,d sqrt(2)/2)), TIP3P, steepest descent, PME "
+             "defaults as pme_default_ala2"}

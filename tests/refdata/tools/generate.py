@@ -26,6 +26,8 @@ from validate import validate_case
 GMX = os.environ.get("GMX_D", "gmx_d")
 MDRUN_FLAGS = ["-ntmpi", "1", "-ntomp", "1", "-nb", "cpu", "-pin", "off"]
 # pdb2gmx header lines that name the user, host, date and folder: dropped so reruns are byte-stable.
+EM_MDP = ("integrator = steep\nnsteps = 500\nemtol = 500\ncutoff-scheme = Verlet\ncoulombtype = PME\n"
+          "rcoulomb = 0.9\nrvdw = 0.9\nconstraints = h-bonds\n")
 VOLATILE_TOP_LINES = (";\tBy user:", ";\tOn host:", ";\tAt date:", ";\tWorking dir:")
 
 
@@ -110,6 +112,33 @@ def prepare_ff(spec, run, shared):
     return files, inputs, coords
 
 
+def prepare_solvated(spec, run, shared):
+    """A peptide solvated the way a GROMACS user does it, in the box type the case names."""
+    work = run.work
+    shutil.copy(shared / spec["system"] / "source.pdb", work / "peptide.pdb")
+    run.note(f"cp shared/benchmarks/{spec['system']}/source.pdb peptide.pdb")
+    run.gmx(["pdb2gmx", "-f", "peptide.pdb", "-o", "pdb2gmx.gro", "-p", "topol.top", "-i", "posre.itp",
+             "-ff", spec["ff"], "-water", "tip3p", "-ignh"])
+    run.gmx(["editconf", "-f", "pdb2gmx.gro", "-o", "boxed.gro", "-bt", spec["box_type"], "-d",
+             str(spec["distance"]), "-c"])
+    run.gmx(["solvate", "-cp", "boxed.gro", "-cs", "spc216.gro", "-o", "solvated.gro", "-p", "topol.top"])
+    # Steepest descent, as a GROMACS user would before anything else: solvate leaves close contacts
+    # whose forces would dominate every comparison.
+    (work / "em.mdp").write_text(EM_MDP)
+    run.note("cat > em.mdp  # " + EM_MDP.replace("\n", "; ").strip("; "))
+    run.gmx(["grompp", "-f", "em.mdp", "-c", "solvated.gro", "-p", "topol.top", "-o", "em.tpr"])
+    run.gmx(["mdrun", "-s", "em.tpr", "-deffnm", "em", "-c", "conf.gro"] + MDRUN_FLAGS)
+    normalize_top(work / "topol.top")
+    run.note("sed -i '/^;\\t\\(By user\\|On host\\|At date\\|Working dir\\):/d' topol.top"
+             "  # drop volatile header comments")
+    title = f"{spec['system']} peptide, pdb2gmx -ff {spec['ff']}, editconf -bt {spec['box_type']}, solvate"
+    set_gro_title(work / "conf.gro", title)
+    run.note(f"sed -i '1s/.*/{title}/' conf.gro  # fixed title instead of GROMACS's random one")
+    files = ["topol.top", "posre.itp", "conf.gro", "energy.mdp"]
+    inputs = {"top": "topol.top", "coords": "conf.gro", "mdp": "energy.mdp"}
+    return files, inputs, "conf.gro"
+
+
 def prepare_shared(spec, run, shared):
     system = spec["system"]
     for name in ("system.top", "system.gro"):
@@ -186,6 +215,8 @@ def generate_case(name, spec, refdata, shared, keep):
     run = Runner(work)
     if spec["kind"] == "ff":
         files, inputs, coords = prepare_ff(spec, run, shared)
+    elif spec["kind"] == "solvated":
+        files, inputs, coords = prepare_solvated(spec, run, shared)
     else:
         files, inputs, coords = prepare_shared(spec, run, shared)
 
@@ -196,7 +227,7 @@ def generate_case(name, spec, refdata, shared, keep):
         (work / "energy.mdp").write_text(spec["mdp"])
 
     grompp = ["grompp", "-f", "energy.mdp", "-c", coords, "-p",
-              "topol.top" if spec["kind"] == "ff" else "system.top", "-o", "run.tpr",
+              "system.top" if spec["kind"] == "shared" else "topol.top", "-o", "run.tpr",
               "-maxwarn", str(spec["maxwarn"])]
     if spec.get("posres"):
         grompp += ["-r", "posre_ref.gro"]
