@@ -19,7 +19,8 @@
 // the thread count), each evaluated into its own force buffer on an OpenMP thread, then summed in
 // chunk order: results are bit-identical for any number of threads (and within rounding of the
 // serial reference). A chunk runs the fast bonded loops (src/backends/cpu/cpu_bonded.h: vectorised,
-// no libm calls) for the common forms and the reference loops for the rest, and for triclinic boxes.
+// no libm calls) for the common forms and the reference loops for the rest, and for triclinic boxes
+// not in GROMACS's reduced form.
 
 #include <map>
 #include <memory>

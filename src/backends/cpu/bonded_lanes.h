@@ -24,23 +24,32 @@ inline D3 cross3(const D3& a, const D3& b)
     return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
 }
 
-// Minimum image x_a - x_b for a rectangular box (lengths 0 and inverses 0 where not periodic, so
-// a non-periodic box needs no branch): d - L nearest(d / L). The nearest integer comes from adding
-// and subtracting 1.5 * 2^52 (exact for |d / L| < 2^51), which vectorises; std::round and std::trunc
-// are libm calls GCC does not vectorise. Halfway cases round to even, and the inverse replaces a
-// division: both change results only for displacements within rounding of L/2, where either image
-// is as near.
-inline double wrap(double d, double length, double inverse)
+// Minimum image x_a - x_b, reduced along c, then b, then a as Box::minimumImage does (box vectors
+// and inverse lengths 0 where not periodic, so a non-periodic box needs no branch; the tilts bx, cx,
+// cy are 0 in a rectangular box). In a box in GROMACS's reduced form this is the shortest image of
+// every displacement shorter than maxCutoff, which bonded ones are. The nearest integer comes from
+// adding and subtracting 1.5 * 2^52 (exact for |d / L| < 2^51), which vectorises; std::round and
+// std::trunc are libm calls GCC does not vectorise. Halfway cases round to even, and the inverse
+// replaces a division: both change results only for displacements within rounding of L/2, where
+// either image is as near.
+inline double nearestInteger(double v)
 {
     constexpr double kRoundingShift = 6755399441055744.0; // 1.5 * 2^52
-    const double shifts = (d * inverse + kRoundingShift) - kRoundingShift;
-    return d - length * shifts;
+    return (v + kRoundingShift) - kRoundingShift;
 }
 
 inline D3 displacement(const D3& a, const D3& b, const LaneBox& box)
 {
-    const D3 d = sub(a, b);
-    return {wrap(d.x, box.lx, box.invLx), wrap(d.y, box.ly, box.invLy), wrap(d.z, box.lz, box.invLz)};
+    D3 d = sub(a, b);
+    const double nc = nearestInteger(d.z * box.invLz);
+    d.x -= nc * box.cx;
+    d.y -= nc * box.cy;
+    d.z -= nc * box.lz;
+    const double nb = nearestInteger(d.y * box.invLy);
+    d.x -= nb * box.bx;
+    d.y -= nb * box.ly;
+    d.x -= nearestInteger(d.x * box.invLx) * box.lx;
+    return d;
 }
 
 // atan2(y, x) for y >= 0 (an angle in [0, pi]) without libm: the ratio t = min/max of |x| and y

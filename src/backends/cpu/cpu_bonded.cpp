@@ -123,6 +123,9 @@ LaneBox::LaneBox(const Box& box)
         lx = v[0].x;
         ly = v[1].y;
         lz = v[2].z;
+        bx = v[1].x;
+        cx = v[2].x;
+        cy = v[2].y;
         invLx = 1.0 / lx;
         invLy = 1.0 / ly;
         invLz = 1.0 / lz;
@@ -176,7 +179,7 @@ CpuBondedChunk::CpuBondedChunk(const BondedTerms& terms)
                             rb_.size(), pairs_.size()}));
 }
 
-bool CpuBondedChunk::supportsBox(const Box& box) { return !box.isPeriodic() || box.isRectangular(); }
+bool CpuBondedChunk::supportsBox(const Box& box) { return !box.isPeriodic() || box.isReduced(); }
 
 void CpuBondedChunk::addForces(std::span<const Vec3> x, const Box& box, double epsilonR,
                                std::span<const CmapTable> cmapTables, ForceOutput& out)

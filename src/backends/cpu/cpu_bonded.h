@@ -79,7 +79,8 @@ public:
     // Prepares the tables of `terms` (the chunk's slice of every table; indices already checked).
     explicit CpuBondedChunk(const BondedTerms& terms);
 
-    // Whether the lane minimum image covers the box: non-periodic or rectangular.
+    // Whether the lane minimum image covers the box: non-periodic, rectangular or triclinic in
+    // GROMACS's reduced form.
     static bool supportsBox(const Box& box);
 
     // Adds the forces, virial and per-term energies of all the chunk's terms to `out` (the same
@@ -103,10 +104,12 @@ private:
     Workspace work_;
 };
 
-// Lane geometry of a rectangular or non-periodic box (see bonded_lanes.h).
+// Lane geometry of a box: rectangular, triclinic in reduced form, or non-periodic (see
+// bonded_lanes.h).
 struct LaneBox {
-    double lx = 0, ly = 0, lz = 0;          // edge lengths; 0 where not periodic
-    double invLx = 0, invLy = 0, invLz = 0; // their inverses; 0 where not periodic
+    double lx = 0, ly = 0, lz = 0;          // the diagonal ax, by, cz; 0 where not periodic
+    double bx = 0, cx = 0, cy = 0;          // the tilts; 0 in a rectangular or non-periodic box
+    double invLx = 0, invLy = 0, invLz = 0; // inverses of the diagonal; 0 where not periodic
     explicit LaneBox(const Box& box);
 };
 
