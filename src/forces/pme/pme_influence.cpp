@@ -51,7 +51,10 @@ void PmeInfluence::setBox(const Matrix3& recip, double volume, double ewaldCoeff
     rzy_ = recip[2].y;
     rzz_ = recip[2].z;
     rectangular_ = ryx_ == 0 && rzx_ == 0 && rzy_ == 0;
-    if (!rectangular_) { return; }
+    if (!rectangular_) {
+        cacheTriclinicMultipliers();
+        return;
+    }
     // exp(-f m^2) factorises; per-dimension tables make the rectangular (usual) case cheap.
     const std::array<int, 3> ext{nx_, ny_, nzc_};
     const std::array<int, 3> sizes{nx_, ny_, nz_};
@@ -69,6 +72,43 @@ void PmeInfluence::setBox(const Matrix3& recip, double volume, double ewaldCoeff
     originM2Z_ = rectM2_[2];
     originFactorZ_[0] = 0.0;
     originM2Z_[0] = 1.0;
+}
+
+void PmeInfluence::cacheTriclinicMultipliers()
+{
+    // exp(-f m^2) does not factorise in a triclinic cell, and one exp per grid point cost more than
+    // the multiplication itself: the multipliers are kept while the cell stays the same (every step
+    // of a run without pressure coupling), so force-only steps multiply from the table.
+    const std::array<double, 8> key{rxx_, ryx_, ryy_, rzx_, rzy_, rzz_, f_, pref_};
+    const std::size_t size = static_cast<std::size_t>(nx_) * static_cast<std::size_t>(ny_) * static_cast<std::size_t>(nzc_);
+    if (key == triclinicKey_ && triclinicMultiplier_.size() == size) {
+        return;
+    }
+    triclinicKey_ = key;
+    triclinicMultiplier_.resize(size);
+    for (int ky = 0; ky < ny_; ++ky) {
+        for (int kx = 0; kx < nx_; ++kx) {
+            for (int kz = 0; kz < nzc_; ++kz) {
+                triclinicMultiplier_[triclinicIndex(kx, ky, kz)] = triclinicMultiplier(kx, ky, kz);
+            }
+        }
+    }
+}
+
+double PmeInfluence::triclinicMultiplier(int kx, int ky, int kz) const
+{
+    if (kx == 0 && ky == 0 && kz == 0) {
+        return 0.0;
+    }
+    double mhx, mhy, mhz, m2;
+    const double th = thetaTriclinic(kx, ky, kz, mhx, mhy, mhz, m2);
+    if (weightZ_[static_cast<std::size_t>(kz)] != 1.0) {
+        return th;
+    }
+    // In a triclinic cell GROMACS's m(-k) is not -m(k) at the Nyquist indices, so theta(k) !=
+    // theta(-k) on the self-mirror planes. The energy sees only their mean; multiplying the grid by
+    // the mean keeps the forces the exact gradient of that energy.
+    return 0.5 * (th + thetaTriclinic((nx_ - kx) % nx_, (ny_ - ky) % ny_, kz, mhx, mhy, mhz, m2));
 }
 
 double PmeInfluence::thetaTriclinic(int kx, int ky, int kz, double& mhx, double& mhy, double& mhz, double& m2) const
@@ -152,19 +192,14 @@ InfluenceSums PmeInfluence::applyTriclinic(int ky, Complex* block, std::size_t k
     double vxx = 0, vxy = 0, vxz = 0, vyy = 0, vyz = 0, vzz = 0;
     for (int kx = 0; kx < nx_; ++kx) {
         Complex* line = block + static_cast<std::size_t>(kx) * kxStride;
+        const double* multipliers = triclinicMultiplier_.data() + triclinicIndex(kx, ky, 0);
         for (int kz = 0; kz < nzc_; ++kz) {
             auto& g = line[kz];
-            if (kx == 0 && ky == 0 && kz == 0) {
-                g[0] = 0;
-                g[1] = 0;
-                continue;
-            }
-            const bool selfMirrorPlane = weightZ_[static_cast<std::size_t>(kz)] == 1.0;
-            double mhx, mhy, mhz, m2;
-            const double th = thetaTriclinic(kx, ky, kz, mhx, mhy, mhz, m2);
             const double re = g[0];
             const double im = g[1];
-            if (withSums) {
+            if (withSums && !(kx == 0 && ky == 0 && kz == 0)) {
+                double mhx, mhy, mhz, m2;
+                const double th = thetaTriclinic(kx, ky, kz, mhx, mhy, mhz, m2);
                 const double invM2 = 1.0 / m2;
                 const double ek = weightZ_[static_cast<std::size_t>(kz)] * th * (re * re + im * im);
                 energy += ek;
@@ -176,17 +211,9 @@ InfluenceSums PmeInfluence::applyTriclinic(int ky, Complex* block, std::size_t k
                 vyz += ek * vf * mhy * mhz;
                 vzz += ek * (vf * mhz * mhz - 1.0);
             }
-            double multiplier = th;
-            if (selfMirrorPlane) {
-                // In a triclinic cell GROMACS's m(-k) is not -m(k) at the Nyquist indices, so
-                // theta(k) != theta(-k) there. The energy sees only their mean; multiplying the grid
-                // by the mean keeps the forces the exact gradient of that energy.
-                double ax, ay, az, am2;
-                multiplier = 0.5 * (th + thetaTriclinic((nx_ - kx) % nx_, (ny_ - ky) % ny_, kz, ax, ay, az, am2));
-            }
             using Real = std::remove_reference_t<decltype(g[0])>;
-            g[0] = static_cast<Real>(re * multiplier);
-            g[1] = static_cast<Real>(im * multiplier);
+            g[0] = static_cast<Real>(re * multipliers[kz]);
+            g[1] = static_cast<Real>(im * multipliers[kz]);
         }
     }
     return {energy, vxx, vxy, vxz, vyy, vyz, vzz};

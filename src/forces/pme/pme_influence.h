@@ -58,6 +58,18 @@ private:
     template <typename Complex>
     InfluenceSums applyTriclinic(int ky, Complex* block, std::size_t kxStride, bool withSums) const;
     double thetaTriclinic(int kx, int ky, int kz, double& mhx, double& mhy, double& mhz, double& m2) const;
+    // Triclinic cells: the grid multiplier per (kx, ky, kz), ky-major, kept while the cell, beta and
+    // prefactor (triclinicKey_) stay the same.
+    void cacheTriclinicMultipliers();
+    double triclinicMultiplier(int kx, int ky, int kz) const;
+    std::size_t triclinicIndex(int kx, int ky, int kz) const
+    {
+        return (static_cast<std::size_t>(ky) * static_cast<std::size_t>(nx_) + static_cast<std::size_t>(kx)) *
+                   static_cast<std::size_t>(nzc_) +
+               static_cast<std::size_t>(kz);
+    }
+    std::array<double, 8> triclinicKey_{};
+    std::vector<double> triclinicMultiplier_;
 };
 
 } // namespace proteinmd::pme
