@@ -32,7 +32,7 @@ bool sameAlignment(T* base, std::size_t step, int count)
 } // namespace
 
 template <typename Real>
-PmeFft<Real>::PmeFft(int nx, int ny, int nz, int realRowStride)
+PmeFft<Real>::PmeFft(int nx, int ny, int nz, int realRowStride, int numThreads)
     : nx_(nx), ny_(ny), nz_(nz), rz_(realRowStride), nzc_(nz / 2 + 1), cz_((nz / 2 + 1 + 3) / 4 * 4)
 {
     if (rz_ < nz_) {
@@ -48,37 +48,41 @@ PmeFft<Real>::PmeFft(int nx, int ny, int nz, int realRowStride)
     // it along with the rest of each row, so it must hold finite values.
     std::fill(real_.get(), real_.get() + realSize, Real(0));
     std::fill(&complex_[0][0], &complex_[0][0] + 2 * complexSize, Real(0));
+    const std::size_t scratchSize = std::size_t(nzc_) * std::size_t(std::max(nx, ny));
+    for (int t = 0; t < std::max(1, numThreads); ++t) {
+        scratch_.push_back(fftwAllocate<Real, Complex>(scratchSize));
+        std::fill(&scratch_.back()[0][0], &scratch_.back()[0][0] + 2 * scratchSize, Real(0));
+    }
 
     const std::size_t realPlaneSize = std::size_t(ny) * std::size_t(rz_);
     const std::size_t complexPlaneSize = std::size_t(ny) * std::size_t(cz_);
     const bool planesAligned = sameAlignment<Real>(real_.get(), realPlaneSize, nx) &&
                                sameAlignment<Real>(complex_.get(), complexPlaneSize, nx);
-    const bool blocksAligned = sameAlignment<Real>(complex_.get(), std::size_t(cz_), ny);
-    // FFTW_ESTIMATE: planning is instantaneous and deterministic; FFTW_MEASURE gave no gain on
-    // dhfr's 52^3 grid with the full 3-D plan this replaced.
+    bool scratchAligned = true;
+    for (const auto& lines : scratch_) {
+        scratchAligned = scratchAligned && Api::alignmentOf(&lines[0][0]) == Api::alignmentOf(&scratch_[0][0][0]);
+    }
     const unsigned planeFlags = FFTW_ESTIMATE | (planesAligned ? 0U : unsigned(FFTW_UNALIGNED));
-    const unsigned blockFlags = FFTW_ESTIMATE | (blocksAligned ? 0U : unsigned(FFTW_UNALIGNED));
+    const unsigned lineFlags = FFTW_ESTIMATE | (scratchAligned ? 0U : unsigned(FFTW_UNALIGNED));
 
-    const int planeN[2] = {ny, nz};
-    const int realEmbed[2] = {ny, rz_};
-    const int complexEmbed[2] = {ny, cz_};
-    const int lineN[1] = {nx};
-    const int kxStride = ny * cz_;
+    const int zN[1] = {nz};
+    const int yN[1] = {ny};
+    const int xN[1] = {nx};
+    Complex* lines = scratch_[0].get();
     {
         std::lock_guard<std::mutex> lock(fftwPlannerMutex());
-        planeForward_ = Api::planR2c(2, planeN, 1, real_.get(), realEmbed, 1, int(realPlaneSize), complex_.get(),
-                                     complexEmbed, 1, int(complexPlaneSize), planeFlags);
-        planeBackward_ = Api::planC2r(2, planeN, 1, complex_.get(), complexEmbed, 1, int(complexPlaneSize),
-                                      real_.get(), realEmbed, 1, int(realPlaneSize), planeFlags);
-        // Along x: nzc interleaved lines of one ky block (stride ny * cz between kx), in place.
-        xForward_ = Api::planC2c(1, lineN, nzc_, complex_.get(), nullptr, kxStride, 1, complex_.get(), nullptr,
-                                 kxStride, 1, FFTW_FORWARD, blockFlags);
-        xBackward_ = Api::planC2c(1, lineN, nzc_, complex_.get(), nullptr, kxStride, 1, complex_.get(), nullptr,
-                                  kxStride, 1, FFTW_BACKWARD, blockFlags);
+        zForward_ = Api::planR2c(1, zN, ny, real_.get(), nullptr, 1, rz_, complex_.get(), nullptr, 1, cz_, planeFlags);
+        zBackward_ = Api::planC2r(1, zN, ny, complex_.get(), nullptr, 1, cz_, real_.get(), nullptr, 1, rz_, planeFlags);
+        yForward_ = Api::planC2c(1, yN, nzc_, lines, nullptr, 1, ny, lines, nullptr, 1, ny, FFTW_FORWARD, lineFlags);
+        yBackward_ = Api::planC2c(1, yN, nzc_, lines, nullptr, 1, ny, lines, nullptr, 1, ny, FFTW_BACKWARD, lineFlags);
+        xForward_ = Api::planC2c(1, xN, nzc_, lines, nullptr, 1, nx, lines, nullptr, 1, nx, FFTW_FORWARD, lineFlags);
+        xBackward_ = Api::planC2c(1, xN, nzc_, lines, nullptr, 1, nx, lines, nullptr, 1, nx, FFTW_BACKWARD, lineFlags);
     }
-    if (planeForward_ == nullptr || planeBackward_ == nullptr || xForward_ == nullptr || xBackward_ == nullptr) {
-        throw SetupError("PME: FFTW could not plan the transforms of a " + std::to_string(nx) + "x" +
-                         std::to_string(ny) + "x" + std::to_string(nz) + " grid");
+    for (Plan p : {zForward_, zBackward_, yForward_, yBackward_, xForward_, xBackward_}) {
+        if (p == nullptr) {
+            throw SetupError("PME: FFTW could not plan the transforms of a " + std::to_string(nx) + "x" +
+                             std::to_string(ny) + "x" + std::to_string(nz) + " grid");
+        }
     }
 }
 
@@ -86,33 +90,101 @@ template <typename Real>
 PmeFft<Real>::~PmeFft()
 {
     std::lock_guard<std::mutex> lock(fftwPlannerMutex());
-    for (Plan p : {planeForward_, planeBackward_, xForward_, xBackward_}) {
+    for (Plan p : {zForward_, zBackward_, yForward_, yBackward_, xForward_, xBackward_}) {
         if (p != nullptr) { FftwApi<Real>::destroy(p); }
     }
 }
 
 template <typename Real>
-void PmeFft<Real>::forwardPlane(int x)
+void PmeFft<Real>::planeToLines(int x, Complex* lines)
 {
-    FftwApi<Real>::executeR2c(planeForward_, realPlane(x), complexPlane(x));
+    const Complex* plane = complexPlane(x);
+    for (int y = 0; y < ny_; ++y) {
+        const Complex* row = plane + std::size_t(y) * std::size_t(cz_);
+        for (int kz = 0; kz < nzc_; ++kz) {
+            lines[std::size_t(kz) * std::size_t(ny_) + std::size_t(y)][0] = row[kz][0];
+            lines[std::size_t(kz) * std::size_t(ny_) + std::size_t(y)][1] = row[kz][1];
+        }
+    }
 }
 
 template <typename Real>
-void PmeFft<Real>::forwardX(int ky)
+void PmeFft<Real>::linesToPlane(const Complex* lines, int x)
 {
-    FftwApi<Real>::executeC2c(xForward_, complexBlock(ky), complexBlock(ky));
+    Complex* plane = complexPlane(x);
+    for (int y = 0; y < ny_; ++y) {
+        Complex* row = plane + std::size_t(y) * std::size_t(cz_);
+        for (int kz = 0; kz < nzc_; ++kz) {
+            row[kz][0] = lines[std::size_t(kz) * std::size_t(ny_) + std::size_t(y)][0];
+            row[kz][1] = lines[std::size_t(kz) * std::size_t(ny_) + std::size_t(y)][1];
+        }
+    }
 }
 
 template <typename Real>
-void PmeFft<Real>::backwardX(int ky)
+void PmeFft<Real>::blockToLines(int ky, Complex* lines)
 {
-    FftwApi<Real>::executeC2c(xBackward_, complexBlock(ky), complexBlock(ky));
+    const std::size_t kxStride = std::size_t(ny_) * std::size_t(cz_);
+    const Complex* block = complexBlock(ky);
+    for (int kx = 0; kx < nx_; ++kx) {
+        const Complex* row = block + std::size_t(kx) * kxStride;
+        for (int kz = 0; kz < nzc_; ++kz) {
+            lines[std::size_t(kz) * std::size_t(nx_) + std::size_t(kx)][0] = row[kz][0];
+            lines[std::size_t(kz) * std::size_t(nx_) + std::size_t(kx)][1] = row[kz][1];
+        }
+    }
 }
 
 template <typename Real>
-void PmeFft<Real>::backwardPlane(int x)
+void PmeFft<Real>::linesToBlock(const Complex* lines, int ky)
 {
-    FftwApi<Real>::executeC2r(planeBackward_, complexPlane(x), realPlane(x));
+    const std::size_t kxStride = std::size_t(ny_) * std::size_t(cz_);
+    Complex* block = complexBlock(ky);
+    for (int kx = 0; kx < nx_; ++kx) {
+        Complex* row = block + std::size_t(kx) * kxStride;
+        for (int kz = 0; kz < nzc_; ++kz) {
+            row[kz][0] = lines[std::size_t(kz) * std::size_t(nx_) + std::size_t(kx)][0];
+            row[kz][1] = lines[std::size_t(kz) * std::size_t(nx_) + std::size_t(kx)][1];
+        }
+    }
+}
+
+template <typename Real>
+void PmeFft<Real>::forwardPlane(int x, int thread)
+{
+    Complex* lines = scratch_[std::size_t(thread)].get();
+    FftwApi<Real>::executeR2c(zForward_, realPlane(x), complexPlane(x));
+    planeToLines(x, lines);
+    FftwApi<Real>::executeC2c(yForward_, lines, lines);
+    linesToPlane(lines, x);
+}
+
+template <typename Real>
+void PmeFft<Real>::forwardX(int ky, int thread)
+{
+    Complex* lines = scratch_[std::size_t(thread)].get();
+    blockToLines(ky, lines);
+    FftwApi<Real>::executeC2c(xForward_, lines, lines);
+    linesToBlock(lines, ky);
+}
+
+template <typename Real>
+void PmeFft<Real>::backwardX(int ky, int thread)
+{
+    Complex* lines = scratch_[std::size_t(thread)].get();
+    blockToLines(ky, lines);
+    FftwApi<Real>::executeC2c(xBackward_, lines, lines);
+    linesToBlock(lines, ky);
+}
+
+template <typename Real>
+void PmeFft<Real>::backwardPlane(int x, int thread)
+{
+    Complex* lines = scratch_[std::size_t(thread)].get();
+    planeToLines(x, lines);
+    FftwApi<Real>::executeC2c(yBackward_, lines, lines);
+    linesToPlane(lines, x);
+    FftwApi<Real>::executeC2r(zBackward_, complexPlane(x), realPlane(x));
 }
 
 template class PmeFft<double>;

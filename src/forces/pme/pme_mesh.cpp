@@ -63,7 +63,7 @@ PmeMesh<Real>::PmeMesh(const PmeParameters& p, int numAtoms, int numThreads)
       nz_(p.grid[2]),
       rowStride_(paddedRealRow(p.grid[2], p.order)),
       ewaldCoefficient_(p.ewaldCoefficient),
-      fft_(p.grid[0], p.grid[1], p.grid[2], paddedRealRow(p.grid[2], p.order)),
+      fft_(p.grid[0], p.grid[1], p.grid[2], paddedRealRow(p.grid[2], p.order), numThreads),
       influence_(p.grid[0], p.grid[1], p.grid[2], p.order)
 {
     if (fft_.complexRowStride() < PmeInfluence::paddedRowLength(nz_)) {
@@ -129,18 +129,18 @@ void PmeMesh<Real>::computeOrder(std::span<const Vec3> positions, std::span<cons
         const int x1 = static_cast<int>(share(std::size_t(nx_), t, nt).second);
         spreadSlab<Order>(x0, x1);
         foldSlab<Order>(x0, x1);
-        for (int x = x0; x < x1; ++x) { fft_.forwardPlane(x); }
+        for (int x = x0; x < x1; ++x) { fft_.forwardPlane(x, t); }
 #pragma omp barrier
 #pragma omp for schedule(static)
         for (int ky = 0; ky < ny_; ++ky) {
-            fft_.forwardX(ky);
+            fft_.forwardX(ky, t);
             auto* block = fft_.complexGrid() + std::size_t(ky) * std::size_t(fft_.complexRowStride());
             blockSums_[static_cast<std::size_t>(ky)] = influence_.apply(ky, block, blockStride, withEnergy);
-            fft_.backwardX(ky);
+            fft_.backwardX(ky, t);
         }
 #pragma omp for schedule(static)
         for (int x = 0; x < nx_; ++x) {
-            fft_.backwardPlane(x);
+            fft_.backwardPlane(x, t);
             unfoldPlane<Order>(x);
         }
         gather<Order>(std::min(g0 * kSplineLanes, numSlots), std::min(g1 * kSplineLanes, numSlots), recip, forces);
