@@ -192,6 +192,21 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
     const Vec3 bVector = box.vectors()[1];
     const Vec3 c = box.vectors()[2];
     const Vec3 inverse{1.0 / length.x, 1.0 / length.y, 1.0 / length.z};
+    // |d|^2 of d reduced along c, then b, then a (nearbyint vectorises, unlike round): in a box in
+    // GROMACS's reduced form every other image of the result is at least maxCutoff long, so it is
+    // the shortest image whenever one is shorter than that, and both reaches below are at most
+    // maxCutoff (pairs within them are decided exactly).
+    const auto reducedNorm2 = [&](double dx, double dy, double dz) {
+        double k = std::nearbyint(dz * inverse.z);
+        dx -= k * c.x;
+        dy -= k * c.y;
+        dz -= k * c.z;
+        k = std::nearbyint(dy * inverse.y);
+        dx -= k * bVector.x;
+        dy -= k * bVector.y;
+        dx -= length.x * std::nearbyint(dx * inverse.x);
+        return dx * dx + dy * dy + dz * dz;
+    };
     // The movers' positions in key order, one array per dimension, so that the pair loop below runs
     // over contiguous partners in SIMD lanes.
     for (int dim = 0; dim < 3; ++dim) {
@@ -238,30 +253,8 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
         const std::ptrdiff_t partnersEndA = partnersEnd[static_cast<std::size_t>(a)];
         int found = 0;
         for (std::ptrdiff_t b = a + 1; b < partnersEndA; ++b) {
-            // Reduced along c, then b, then a (nearbyint vectorises, unlike round): in a box in
-            // GROMACS's reduced form every other image of the result is at least maxCutoff long,
-            // so it is the shortest image whenever one is shorter than that, and both reaches
-            // below are at most maxCutoff (pairs within them are decided exactly).
-            double dx = nx[b] - nx[a], dy = ny[b] - ny[a], dz = nz[b] - nz[a];
-            double k = std::nearbyint(dz * inverse.z);
-            dx -= k * c.x;
-            dy -= k * c.y;
-            dz -= k * c.z;
-            k = std::nearbyint(dy * inverse.y);
-            dx -= k * bVector.x;
-            dy -= k * bVector.y;
-            dx -= length.x * std::nearbyint(dx * inverse.x);
-            double ex = tx[b] - tx[a], ey = ty[b] - ty[a], ez = tz[b] - tz[a];
-            k = std::nearbyint(ez * inverse.z);
-            ex -= k * c.x;
-            ey -= k * c.y;
-            ez -= k * c.z;
-            k = std::nearbyint(ey * inverse.y);
-            ex -= k * bVector.x;
-            ey -= k * bVector.y;
-            ex -= length.x * std::nearbyint(ex * inverse.x);
-            const double r2Now = dx * dx + dy * dy + dz * dz;
-            const double r2Then = ex * ex + ey * ey + ez * ez;
+            const double r2Now = reducedNorm2(nx[b] - nx[a], ny[b] - ny[a], nz[b] - nz[a]);
+            const double r2Then = reducedNorm2(tx[b] - tx[a], ty[b] - ty[a], tz[b] - tz[a]);
             found |= static_cast<int>(r2Now < reach2) & static_cast<int>(r2Then > listReach2); // no branch
         }
         missing = missing || found != 0;
