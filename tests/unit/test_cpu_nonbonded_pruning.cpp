@@ -308,7 +308,7 @@ TEST(CpuNonbondedPrune, UpdatePrunesAfterABuildEveryNstpruneStepsOrWhenAtomsMove
 }
 
 // proteinmd run's list: the outer buffer is at least kMinRunBuffer, but never so wide that the box
-// loses the fast path; the pruned list is on.
+// loses the fast path, and that floor leaves kBoxShrinkRoom for a barostat; the pruned list is on.
 TEST(CpuRunForceFieldOptions, OuterBufferAtLeastTheRunMinimumAsFarAsTheBoxAllows)
 {
     PROTEINMD_REQUIRE_SHARED_BENCHMARKS();
@@ -321,15 +321,22 @@ TEST(CpuRunForceFieldOptions, OuterBufferAtLeastTheRunMinimumAsFarAsTheBoxAllows
     const double rc = std::max(in.mdp.nonbonded.rcoulomb, in.mdp.nonbonded.rvdw);
     CpuForceField wide(in.system, in.mdp.nonbonded, in.state.box, o);
     EXPECT_TRUE(wide.usesFastPath());
-    EXPECT_GE(wide.buffer(), std::min(kMinRunBuffer, in.state.box.maxCutoff() - rc - 1e-6));
+    EXPECT_GE(wide.buffer(), std::min(kMinRunBuffer, (1 - kBoxShrinkRoom) * in.state.box.maxCutoff() - rc));
     EXPECT_LE(wide.rlist(), in.state.box.maxCutoff());
-    // A box just wide enough for rc + 0.05 nm: the minimum gives way, the fast path stays.
-    const double width = 2 * (rc + 0.05);
+    // A box just wide enough for rc + 0.1 nm: the minimum gives way, the fast path stays.
+    const double width = 2 * (rc + 0.1);
     const Box small = Box::rectangular(width, width, width);
     CpuForceField narrow(in.system, in.mdp.nonbonded, small, o);
     EXPECT_TRUE(narrow.usesFastPath());
     EXPECT_LT(narrow.buffer(), kMinRunBuffer);
     EXPECT_LE(narrow.rlist(), small.maxCutoff());
+    // The floor stops short of the limit, so the box can shrink by kBoxShrinkRoom in length; only the
+    // estimate itself (the list without a floor) may ask for more.
+    CpuForceFieldOptions noFloor = o;
+    noFloor.minBuffer = 0;
+    const double estimate = CpuForceField(in.system, in.mdp.nonbonded, small, noFloor).buffer();
+    EXPECT_NEAR(narrow.rlist(), std::max((1 - kBoxShrinkRoom) * small.maxCutoff(), rc + estimate), 1e-9);
+    EXPECT_LT(rc + estimate, (1 - kBoxShrinkRoom) * small.maxCutoff()); // so the line above tests the room
 }
 
 // proteinmd run's inner list: with a tolerance, the estimate for kRunPruneToleranceFraction of it

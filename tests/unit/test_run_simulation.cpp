@@ -171,8 +171,15 @@ TEST_P(RunContinuation, TwoLegsThroughACheckpointEqualOneRun)
     const fs::path one = test::scratchDir("run_continuation_one_" + tag);
     const fs::path two = test::scratchDir("run_continuation_two_" + tag);
     const auto config = [&](const fs::path& out, std::int64_t steps) {
-        return c.backend == "cpu" ? ala2WaterConfig(out, c.integrator, c.tcoupl, c.extraMdp, steps)
-                                  : ala2VacuumConfig(out, c.integrator, c.tcoupl, c.extraMdp, steps);
+        RunConfig made = c.backend == "cpu" ? ala2WaterConfig(out, c.integrator, c.tcoupl, c.extraMdp, steps)
+                                            : ala2VacuumConfig(out, c.integrator, c.tcoupl, c.extraMdp, steps);
+        if (c.label.rfind("dodecahedron", 0) == 0) {
+            // The same settings for ala2 solvated in a rhombic dodecahedron (a triclinic box).
+            const fs::path dir = test::refdataDir() / "pme_dodecahedron_ala2";
+            made.inputs.topology = dir / "topol.top";
+            made.inputs.coordinates = dir / "conf.gro";
+        }
+        return made;
     };
     Silent silent;
     RunControl control;
@@ -197,7 +204,8 @@ TEST_P(RunContinuation, TwoLegsThroughACheckpointEqualOneRun)
 
 // Adding a dynamics case is one line here.
 // CPU backend: the default buffer (max(estimate, 0.1 nm), nstlist 20) rebuilds on the step count;
-// the explicit 0.005 nm buffer ("small_buffer") rebuilds on the displacement check at odd steps.
+// the explicit 0.005 nm buffer ("small_buffer") rebuilds on the displacement check at odd steps;
+// "dodecahedron_crescale" runs a triclinic box whose size the barostat changes.
 INSTANTIATE_TEST_SUITE_P(
     Integrators, RunContinuation,
     ::testing::Values(
@@ -213,7 +221,10 @@ INSTANTIATE_TEST_SUITE_P(
         ContinuationCase{"md", "v-rescale", "verlet-buffer-tolerance = -1\nrlist = 0.905\n", "cpu", "small_buffer"},
         ContinuationCase{"md", "v-rescale",
                          "pcoupl = C-rescale\ntau-p = 0.5\nref-p = 1\ncompressibility = 4.5e-5\nnstpcouple = 5\n",
-                         "cpu", "crescale"}),
+                         "cpu", "crescale"},
+        ContinuationCase{"md", "v-rescale",
+                         "pcoupl = C-rescale\ntau-p = 0.5\nref-p = 1\ncompressibility = 4.5e-5\nnstpcouple = 5\n",
+                         "cpu", "dodecahedron_crescale"}),
     [](const auto& paramInfo) { return paramInfo.param.name(); });
 
 // A stop request (SIGINT/SIGTERM) ends the run with a checkpoint; resuming gives the uninterrupted run.

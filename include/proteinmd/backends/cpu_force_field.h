@@ -59,6 +59,9 @@ struct MdpOptions;
 // list, a build ~1.7 calls. nstlist: 50 and 100 measured the same (the check's pair loop grows with
 // the list's age).
 inline constexpr double kMinRunBuffer = 0.25; // nm, outer buffer at least (the estimate if larger)
+// ...but in a small box the floor stops this fraction of maxCutoff short of it, as room for a
+// barostat to shrink the box by as much in length (the estimate itself is never cut).
+inline constexpr double kBoxShrinkRoom = 0.05;
 inline constexpr int kMinRunNstlist = 50;
 // The inner (pruned) list of runs with a verlet-buffer-tolerance: GROMACS's dynamic pruning
 // (PruneRule::Estimated), re-pruned every kRunNstprune steps, with the inner buffer estimated for a

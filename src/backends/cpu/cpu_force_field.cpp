@@ -142,9 +142,12 @@ CpuForceField::CpuForceField(const System& system, const NonbondedOptions& optio
             system_, options_, box,
             VerletBufferSettings{cpuOptions.verletBufferTolerance, cpuOptions.temperature,
                                  cpuOptions.estimateNstlist > 0 ? cpuOptions.estimateNstlist : nstlist_, cpuOptions.dt});
-        // The lower bound gives way to the box: past half its width the list has no fast path.
-        const double roomInBox = box.maxCutoff() - std::max(options_.rcoulomb, options_.rvdw) - 1e-6;
-        buffer_ = std::max(buffer_, std::min(cpuOptions.minBuffer, roomInBox));
+        // The lower bound gives way to the box: past maxCutoff the list has no fast path. It stops
+        // kBoxShrinkRoom short of it, so that a barostat can shrink the box: at the limit itself, a
+        // freshly solvated dodecahedron under C-rescale stopped at its first contraction.
+        const double roomInBox =
+            (1.0 - kBoxShrinkRoom) * box.maxCutoff() - std::max(options_.rcoulomb, options_.rvdw);
+        buffer_ = std::max(buffer_, std::min(cpuOptions.minBuffer, std::max(roomInBox, 0.0)));
     }
     if (cpuOptions.nstprune < 1) {
         throw SetupError(fmt::format("CpuForceField: need nstprune >= 1, got {}", cpuOptions.nstprune));
