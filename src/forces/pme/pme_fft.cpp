@@ -96,55 +96,25 @@ PmeFft<Real>::~PmeFft()
 }
 
 template <typename Real>
-void PmeFft<Real>::planeToLines(int x, Complex* lines)
+void PmeFft<Real>::rowsToLines(const Complex* rows, std::size_t rowStride, int numRows, Complex* lines) const
 {
-    const Complex* plane = complexPlane(x);
-    for (int y = 0; y < ny_; ++y) {
-        const Complex* row = plane + std::size_t(y) * std::size_t(cz_);
+    for (int r = 0; r < numRows; ++r) {
+        const Complex* row = rows + std::size_t(r) * rowStride;
         for (int kz = 0; kz < nzc_; ++kz) {
-            lines[std::size_t(kz) * std::size_t(ny_) + std::size_t(y)][0] = row[kz][0];
-            lines[std::size_t(kz) * std::size_t(ny_) + std::size_t(y)][1] = row[kz][1];
+            lines[std::size_t(kz) * std::size_t(numRows) + std::size_t(r)][0] = row[kz][0];
+            lines[std::size_t(kz) * std::size_t(numRows) + std::size_t(r)][1] = row[kz][1];
         }
     }
 }
 
 template <typename Real>
-void PmeFft<Real>::linesToPlane(const Complex* lines, int x)
+void PmeFft<Real>::linesToRows(const Complex* lines, int numRows, Complex* rows, std::size_t rowStride) const
 {
-    Complex* plane = complexPlane(x);
-    for (int y = 0; y < ny_; ++y) {
-        Complex* row = plane + std::size_t(y) * std::size_t(cz_);
+    for (int r = 0; r < numRows; ++r) {
+        Complex* row = rows + std::size_t(r) * rowStride;
         for (int kz = 0; kz < nzc_; ++kz) {
-            row[kz][0] = lines[std::size_t(kz) * std::size_t(ny_) + std::size_t(y)][0];
-            row[kz][1] = lines[std::size_t(kz) * std::size_t(ny_) + std::size_t(y)][1];
-        }
-    }
-}
-
-template <typename Real>
-void PmeFft<Real>::blockToLines(int ky, Complex* lines)
-{
-    const std::size_t kxStride = std::size_t(ny_) * std::size_t(cz_);
-    const Complex* block = complexBlock(ky);
-    for (int kx = 0; kx < nx_; ++kx) {
-        const Complex* row = block + std::size_t(kx) * kxStride;
-        for (int kz = 0; kz < nzc_; ++kz) {
-            lines[std::size_t(kz) * std::size_t(nx_) + std::size_t(kx)][0] = row[kz][0];
-            lines[std::size_t(kz) * std::size_t(nx_) + std::size_t(kx)][1] = row[kz][1];
-        }
-    }
-}
-
-template <typename Real>
-void PmeFft<Real>::linesToBlock(const Complex* lines, int ky)
-{
-    const std::size_t kxStride = std::size_t(ny_) * std::size_t(cz_);
-    Complex* block = complexBlock(ky);
-    for (int kx = 0; kx < nx_; ++kx) {
-        Complex* row = block + std::size_t(kx) * kxStride;
-        for (int kz = 0; kz < nzc_; ++kz) {
-            row[kz][0] = lines[std::size_t(kz) * std::size_t(nx_) + std::size_t(kx)][0];
-            row[kz][1] = lines[std::size_t(kz) * std::size_t(nx_) + std::size_t(kx)][1];
+            row[kz][0] = lines[std::size_t(kz) * std::size_t(numRows) + std::size_t(r)][0];
+            row[kz][1] = lines[std::size_t(kz) * std::size_t(numRows) + std::size_t(r)][1];
         }
     }
 }
@@ -154,36 +124,36 @@ void PmeFft<Real>::forwardPlane(int x, int thread)
 {
     Complex* lines = scratch_[std::size_t(thread)].get();
     FftwApi<Real>::executeR2c(zForward_, realPlane(x), complexPlane(x));
-    planeToLines(x, lines);
+    rowsToLines(complexPlane(x), std::size_t(cz_), ny_, lines);
     FftwApi<Real>::executeC2c(yForward_, lines, lines);
-    linesToPlane(lines, x);
+    linesToRows(lines, ny_, complexPlane(x), std::size_t(cz_));
 }
 
 template <typename Real>
 void PmeFft<Real>::forwardX(int ky, int thread)
 {
     Complex* lines = scratch_[std::size_t(thread)].get();
-    blockToLines(ky, lines);
+    rowsToLines(complexBlock(ky), kxStride(), nx_, lines);
     FftwApi<Real>::executeC2c(xForward_, lines, lines);
-    linesToBlock(lines, ky);
+    linesToRows(lines, nx_, complexBlock(ky), kxStride());
 }
 
 template <typename Real>
 void PmeFft<Real>::backwardX(int ky, int thread)
 {
     Complex* lines = scratch_[std::size_t(thread)].get();
-    blockToLines(ky, lines);
+    rowsToLines(complexBlock(ky), kxStride(), nx_, lines);
     FftwApi<Real>::executeC2c(xBackward_, lines, lines);
-    linesToBlock(lines, ky);
+    linesToRows(lines, nx_, complexBlock(ky), kxStride());
 }
 
 template <typename Real>
 void PmeFft<Real>::backwardPlane(int x, int thread)
 {
     Complex* lines = scratch_[std::size_t(thread)].get();
-    planeToLines(x, lines);
+    rowsToLines(complexPlane(x), std::size_t(cz_), ny_, lines);
     FftwApi<Real>::executeC2c(yBackward_, lines, lines);
-    linesToPlane(lines, x);
+    linesToRows(lines, ny_, complexPlane(x), std::size_t(cz_));
     FftwApi<Real>::executeC2r(zBackward_, complexPlane(x), realPlane(x));
 }
 

@@ -65,12 +65,12 @@ private:
     Plan yBackward_ = nullptr;
     Plan xForward_ = nullptr;  // nzc contiguous lines of nx, in place in scratch
     Plan xBackward_ = nullptr;
-    // Plane x's complex rows (y, kz) into scratch as lines along y (kz * ny + y), and back.
-    void planeToLines(int x, Complex* lines);
-    void linesToPlane(const Complex* lines, int x);
-    // Block ky's complex rows (kx, kz) into scratch as lines along x (kz * nx + kx), and back.
-    void blockToLines(int ky, Complex* lines);
-    void linesToBlock(const Complex* lines, int ky);
+    // numRows complex rows (kz < nzc, rowStride apart) into scratch as nzc lines of numRows
+    // (kz * numRows + row), and back: a plane's rows (y, kz) as lines along y, a ky block's rows
+    // (kx, kz) as lines along x.
+    void rowsToLines(const Complex* rows, std::size_t rowStride, int numRows, Complex* lines) const;
+    void linesToRows(const Complex* lines, int numRows, Complex* rows, std::size_t rowStride) const;
+    std::size_t kxStride() const { return std::size_t(ny_) * std::size_t(cz_); }
 
     Real* realPlane(int x) { return real_.get() + std::size_t(x) * std::size_t(ny_) * std::size_t(rz_); }
     Complex* complexPlane(int x) { return complex_.get() + std::size_t(x) * std::size_t(ny_) * std::size_t(cz_); }
