@@ -89,6 +89,22 @@ void expectComplete(const System& system, std::span<const Vec3> positions, const
     EXPECT_GT(normal.size(), 0u);
 }
 
+// Prunes `list` to rPrune at `positions`, given in float slot order in the list's frame as the
+// kernels hold them (padding slots repeat their cluster's first atom).
+void pruneAt(ClusterPairList& list, std::span<const Vec3> positions, double rPrune)
+{
+    std::vector<float> x, y, z;
+    const auto slots = list.slotAtoms();
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+        const std::size_t src = slots[s] >= 0 ? s : s - s % 4;
+        const Vec3 p = positions[static_cast<std::size_t>(slots[src])] + list.slotOffsets()[src];
+        x.push_back(static_cast<float>(p.x));
+        y.push_back(static_cast<float>(p.y));
+        z.push_back(static_cast<float>(p.z));
+    }
+    list.prune(x, y, z, rPrune, 2);
+}
+
 SimulationInputs loadAla2()
 {
     const auto dir = test::benchmarkDir("ala2_solvated");
@@ -219,17 +235,8 @@ TEST(ClusterPairList, PrunedListHoldsEveryPairWhileMovesStayWithinTheInnerBuffer
     const double rc = 1.0, buffer = 0.1, inner = 0.02;
     ClusterPairList list;
     list.build(in.system, in.state.positions, in.state.box, rc + buffer, 2);
-    std::vector<float> x, y, z;
-    const auto slots = list.slotAtoms();
-    for (std::size_t s = 0; s < slots.size(); ++s) {
-        const std::size_t src = slots[s] >= 0 ? s : s - s % 4; // padding: the cluster's first atom
-        const Vec3 p = in.state.positions[static_cast<std::size_t>(slots[src])] + list.slotOffsets()[src];
-        x.push_back(static_cast<float>(p.x));
-        y.push_back(static_cast<float>(p.y));
-        z.push_back(static_cast<float>(p.z));
-    }
     const std::size_t built = list.jEntries().size();
-    list.prune(x, y, z, rc + inner, 2);
+    pruneAt(list, in.state.positions, rc + inner);
     ASSERT_TRUE(list.isPruned());
     EXPECT_LT(list.numClusterPairs(), built);
     const std::vector<Vec3> moved = test::movedInRandomDirections(in.state.positions, 0.499 * inner, 11);
@@ -306,16 +313,7 @@ TEST(ClusterPairList, HoldsEveryPairWithinCutoffOnceInTriclinicBoxes)
         EXPECT_FALSE(list.needsRebuild(moved, buffer));
         expectComplete(in.system, moved, box, list, rc);
 
-        std::vector<float> sx, sy, sz;
-        const auto slots = list.slotAtoms();
-        for (std::size_t s = 0; s < slots.size(); ++s) {
-            const std::size_t src = slots[s] >= 0 ? s : s - s % 4;
-            const Vec3 p = x[static_cast<std::size_t>(slots[src])] + list.slotOffsets()[src];
-            sx.push_back(static_cast<float>(p.x));
-            sy.push_back(static_cast<float>(p.y));
-            sz.push_back(static_cast<float>(p.z));
-        }
-        list.prune(sx, sy, sz, rc + 0.02, 2);
+        pruneAt(list, x, rc + 0.02);
         expectComplete(in.system, test::movedInRandomDirections(x, 0.0099, 4), box, list, rc);
     }
 }
