@@ -55,15 +55,22 @@ class Runner:
         return proc
 
 
-def normalize_top(path):
+def normalize_top(run, name):
+    """Drops pdb2gmx's volatile header comments from the scratch folder's topology `name`."""
+    path = run.work / name
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join(l for l in lines if not l.startswith(VOLATILE_TOP_LINES)))
+    run.note(f"sed -i '/^;\\t\\(By user\\|On host\\|At date\\|Working dir\\):/d' {name}"
+             "  # drop volatile header comments")
 
 
-def set_gro_title(path, title):
+def set_gro_title(run, name, title):
+    """GROMACS writes a random title into a .gro; a fixed one keeps reruns byte-identical."""
+    path = run.work / name
     lines = path.read_text().split("\n")
     lines[0] = title
     path.write_text("\n".join(lines))
+    run.note(f"sed -i '1s/.*/{title}/' {name}  # fixed title instead of GROMACS's random one")
 
 
 def displace_gro(src, dst, amplitude=0.02, seed=2022):
@@ -90,14 +97,9 @@ def prepare_ff(spec, run, shared):
              "  # Amber residue name -> generic HIS, so every force field's .rtp/.r2b accepts it")
     run.gmx(["pdb2gmx", "-f", "protein.pdb", "-o", "pdb2gmx.gro", "-p", "topol.top", "-i", "posre.itp",
              "-ff", spec["ff"], "-water", "none", "-ignh"])
-    normalize_top(work / "topol.top")
-    run.note("sed -i '/^;\\t\\(By user\\|On host\\|At date\\|Working dir\\):/d' topol.top"
-             "  # drop volatile header comments")
+    normalize_top(run, "topol.top")
     run.gmx(["editconf", "-f", "pdb2gmx.gro", "-o", "conf.gro", "-box", "30", "-c"])
-    # GROMACS writes a random title into the .gro; a fixed one keeps reruns byte-identical.
-    title = f"DHFR, pdb2gmx -ff {spec['ff']} -ignh, editconf -box 30 -c"
-    set_gro_title(work / "conf.gro", title)
-    run.note(f"sed -i '1s/.*/{title}/' conf.gro  # fixed title instead of GROMACS's random one")
+    set_gro_title(run, "conf.gro", f"DHFR, pdb2gmx -ff {spec['ff']} -ignh, editconf -box 30 -c")
     files = ["topol.top", "posre.itp", "conf.gro", "energy.mdp"]
     inputs = {"top": "topol.top", "coords": "conf.gro", "mdp": "energy.mdp"}
     coords = "conf.gro"
@@ -128,12 +130,9 @@ def prepare_solvated(spec, run, shared):
     run.note("cat > em.mdp  # " + EM_MDP.replace("\n", "; ").strip("; "))
     run.gmx(["grompp", "-f", "em.mdp", "-c", "solvated.gro", "-p", "topol.top", "-o", "em.tpr"])
     run.gmx(["mdrun", "-s", "em.tpr", "-deffnm", "em", "-c", "conf.gro"] + MDRUN_FLAGS)
-    normalize_top(work / "topol.top")
-    run.note("sed -i '/^;\\t\\(By user\\|On host\\|At date\\|Working dir\\):/d' topol.top"
-             "  # drop volatile header comments")
-    title = f"{spec['system']} peptide, pdb2gmx -ff {spec['ff']}, editconf -bt {spec['box_type']}, solvate"
-    set_gro_title(work / "conf.gro", title)
-    run.note(f"sed -i '1s/.*/{title}/' conf.gro  # fixed title instead of GROMACS's random one")
+    normalize_top(run, "topol.top")
+    set_gro_title(run, "conf.gro",
+                  f"{spec['system']} peptide, pdb2gmx -ff {spec['ff']}, editconf -bt {spec['box_type']}, solvate")
     files = ["topol.top", "posre.itp", "conf.gro", "energy.mdp"]
     inputs = {"top": "topol.top", "coords": "conf.gro", "mdp": "energy.mdp"}
     return files, inputs, "conf.gro"
