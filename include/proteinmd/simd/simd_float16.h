@@ -48,6 +48,39 @@ inline Float16 load(const float* p) { return {_mm512_loadu_ps(p)}; }
 inline void store(float* p, Float16 a) { _mm512_storeu_ps(p, a.v); }
 // p[0..3] repeated four times: the j-atoms of a 4x4 cluster pair.
 inline Float16 loadRepeat4(const float* p) { return {_mm512_broadcast_f32x4(_mm_loadu_ps(p))}; }
+// Four rows of four floats (e.g. PME grid rows) as lanes 4 b + c = row_b[c], and back.
+inline Float16 loadRows4(const float* row0, const float* row1, const float* row2, const float* row3)
+{
+    const __m512 low = _mm512_castps128_ps512(_mm_loadu_ps(row0));
+    const __m512 two = _mm512_insertf32x4(_mm512_insertf32x4(low, _mm_loadu_ps(row1), 1), _mm_loadu_ps(row2), 2);
+    return {_mm512_insertf32x4(two, _mm_loadu_ps(row3), 3)};
+}
+inline void storeRows4(Float16 a, float* row0, float* row1, float* row2, float* row3)
+{
+    _mm_storeu_ps(row0, _mm512_castps512_ps128(a.v));
+    _mm_storeu_ps(row1, _mm512_extractf32x4_ps(a.v, 1));
+    _mm_storeu_ps(row2, _mm512_extractf32x4_ps(a.v, 2));
+    _mm_storeu_ps(row3, _mm512_extractf32x4_ps(a.v, 3));
+}
+// out[4 l + j] = r_j[l] for the 16 lanes l: four lane-major rows to 16 records of four (a 4 x 16
+// transpose, e.g. B-spline weights per atom), stored as 64 floats.
+inline void storeInterleaved4(Float16 r0, Float16 r1, Float16 r2, Float16 r3, float* out)
+{
+    // Within each 128-bit block k: u_i holds record 4 k + i.
+    const __m512 t0 = _mm512_unpacklo_ps(r0.v, r1.v), t1 = _mm512_unpackhi_ps(r0.v, r1.v);
+    const __m512 t2 = _mm512_unpacklo_ps(r2.v, r3.v), t3 = _mm512_unpackhi_ps(r2.v, r3.v);
+    const __m512 u0 = _mm512_shuffle_ps(t0, t2, 0x44), u1 = _mm512_shuffle_ps(t0, t2, 0xEE);
+    const __m512 u2 = _mm512_shuffle_ps(t1, t3, 0x44), u3 = _mm512_shuffle_ps(t1, t3, 0xEE);
+    // Then a 4 x 4 transpose of the blocks: output vector k = block k of u0, u1, u2, u3.
+    const __m512 v0 = _mm512_shuffle_f32x4(u0, u1, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m512 v1 = _mm512_shuffle_f32x4(u2, u3, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m512 v2 = _mm512_shuffle_f32x4(u0, u1, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m512 v3 = _mm512_shuffle_f32x4(u2, u3, _MM_SHUFFLE(3, 2, 3, 2));
+    _mm512_storeu_ps(out, _mm512_shuffle_f32x4(v0, v1, _MM_SHUFFLE(2, 0, 2, 0)));
+    _mm512_storeu_ps(out + 16, _mm512_shuffle_f32x4(v0, v1, _MM_SHUFFLE(3, 1, 3, 1)));
+    _mm512_storeu_ps(out + 32, _mm512_shuffle_f32x4(v2, v3, _MM_SHUFFLE(2, 0, 2, 0)));
+    _mm512_storeu_ps(out + 48, _mm512_shuffle_f32x4(v2, v3, _MM_SHUFFLE(3, 1, 3, 1)));
+}
 inline Int16 loadRepeat4(const std::int32_t* p)
 {
     return {_mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))};
@@ -194,6 +227,27 @@ inline void store(float* p, Float16 a)
     }
 }
 inline Float16 loadRepeat4(const float* p) { return detail::map([&](std::size_t l) { return p[l % 4]; }); }
+inline Float16 loadRows4(const float* row0, const float* row1, const float* row2, const float* row3)
+{
+    const float* rows[4] = {row0, row1, row2, row3};
+    return detail::map([&](std::size_t l) { return rows[l / 4][l % 4]; });
+}
+inline void storeRows4(Float16 a, float* row0, float* row1, float* row2, float* row3)
+{
+    float* rows[4] = {row0, row1, row2, row3};
+    for (std::size_t l = 0; l < kWidth; ++l) {
+        rows[l / 4][l % 4] = a.v[l];
+    }
+}
+inline void storeInterleaved4(Float16 r0, Float16 r1, Float16 r2, Float16 r3, float* out)
+{
+    const Float16* r[4] = {&r0, &r1, &r2, &r3};
+    for (std::size_t l = 0; l < kWidth; ++l) {
+        for (std::size_t j = 0; j < 4; ++j) {
+            out[4 * l + j] = r[j]->v[l];
+        }
+    }
+}
 inline Int16 loadRepeat4(const std::int32_t* p)
 {
     Int16 r;

@@ -8,6 +8,7 @@
 
 #include "forces/pme/bspline.h"
 #include "forces/pme/pme_vec4.h"
+#include "proteinmd/simd/simd_float16.h"
 #include "proteinmd/core/error.h"
 
 namespace proteinmd::pme {
@@ -42,6 +43,14 @@ inline std::pair<std::size_t, std::size_t> share(std::size_t n, int t, int nt)
 // Real-grid row length: nz points plus the Order - 1 that spreading writes past the end, rounded
 // up to a multiple of 4.
 inline int paddedRealRow(int nz, int order) { return (nz + order - 1 + 3) / 4 * 4; }
+
+// floor(x), exactly, in a form GCC vectorises: its vector floor needs -fno-trapping-math, but
+// nearbyint (which raises no inexact flag) does not.
+inline double floorVectorisable(double x)
+{
+    const double nearest = std::nearbyint(x);
+    return nearest > x ? nearest - 1.0 : nearest;
+}
 
 // Index floor(u) - (Order - 1) wrapped into [0, n) for floor(u) in [0, n] (no division).
 template <int Order>
@@ -78,8 +87,10 @@ PmeMesh<Real>::PmeMesh(const PmeParameters& p, int numAtoms, int numThreads)
     atomIndex_.resize(3 * na);
     atomFrac_.resize(3 * na);
     baseIndex_.resize(3 * na);
-    theta_.resize(3 * na * static_cast<std::size_t>(order_));
-    dtheta_.resize(3 * na * static_cast<std::size_t>(order_));
+    // Whole groups of kSplineLanes slots: the last group's weights are stored in full.
+    slotCapacity_ = (na + kSplineLanes - 1) / kSplineLanes * kSplineLanes;
+    theta_.resize(3 * slotCapacity_ * static_cast<std::size_t>(order_));
+    dtheta_.resize(3 * slotCapacity_ * static_cast<std::size_t>(order_));
     charge_.resize(na);
     sortedAtoms_.resize(na);
     bucketStart_.resize(static_cast<std::size_t>(nx_) + 1);
@@ -152,21 +163,35 @@ template <int Order>
 void PmeMesh<Real>::computeGridCoordinates(std::size_t begin, std::size_t end, std::span<const Vec3> positions,
                                            const Matrix3& recip)
 {
-    const std::array<int, 3> sizes{nx_, ny_, nz_};
+    // Fractional coordinates along a, b, c (GROMACS: x*rxx + y*ryx + z*rzx, ...), in double
+    // whatever the mesh precision, so that far-away images lose no accuracy. Vectorised across
+    // atoms (hence the per-dimension outputs).
+    const double rxx = recip[0].x, ryx = recip[1].x, rzx = recip[2].x;
+    const double ryy = recip[1].y, rzy = recip[2].y, rzz = recip[2].z;
+    const int gridX = nx_, gridY = ny_, gridZ = nz_; // locals: the stores below cannot alias them
+    const double nx = gridX, ny = gridY, nz = gridZ;
+    const std::size_t na = static_cast<std::size_t>(numAtoms_);
+    int* const ix = atomIndex_.data();
+    int* const iy = ix + na;
+    int* const iz = iy + na;
+    Real* const wx = atomFrac_.data();
+    Real* const wy = wx + na;
+    Real* const wz = wy + na;
+    const auto place = [](double s, double n, int gridSize, int& first, Real& w) {
+        const double u = (s - floorVectorisable(s)) * n; // fraction in [0, 1] keeps the ints in range
+        const double fl = floorVectorisable(u);
+        // Weight j belongs to grid point floor(u) - (order - 1) + j, wrapped into the grid.
+        first = firstGridIndex<Order>(fl, gridSize);
+        w = static_cast<Real>(u - fl);
+    };
+#pragma omp simd
     for (std::size_t i = begin; i < end; ++i) {
         const Vec3& r = positions[i];
-        // Fractional coordinates along a, b, c (GROMACS: x*rxx + y*ryx + z*rzx, ...), in double
-        // whatever the mesh precision, so that far-away images lose no accuracy.
-        const std::array<double, 3> s{r.x * recip[0].x + r.y * recip[1].x + r.z * recip[2].x,
-                                      r.y * recip[1].y + r.z * recip[2].y, r.z * recip[2].z};
-        for (std::size_t d = 0; d < 3; ++d) {
-            const double frac = s[d] - std::floor(s[d]); // in [0, 1]; keeps the ints below in range
-            const double u = frac * double(sizes[d]);
-            const double fl = std::floor(u);
-            // Weight j belongs to grid point floor(u) - (order - 1) + j, wrapped into the grid.
-            atomIndex_[3 * i + d] = firstGridIndex<Order>(fl, sizes[d]);
-            atomFrac_[3 * i + d] = static_cast<Real>(u - fl);
-        }
+        // Explicit fused multiply-adds: the same rounding in the vector loop and its scalar
+        // remainder, which the thread split moves between atoms.
+        place(std::fma(r.x, rxx, std::fma(r.y, ryx, r.z * rzx)), nx, gridX, ix[i], wx[i]);
+        place(std::fma(r.y, ryy, r.z * rzy), ny, gridY, iy[i], wy[i]);
+        place(r.z * rzz, nz, gridZ, iz[i], wz[i]);
     }
 }
 
@@ -179,7 +204,7 @@ void PmeMesh<Real>::countAtomsByPlane(int thread, std::size_t begin, std::size_t
     int* count = bucketFill_.data() + std::size_t(thread) * std::size_t(nx_);
     std::fill(count, count + nx_, 0);
     for (std::size_t i = begin; i < end; ++i) {
-        if (charges[i] != 0.0) { ++count[atomIndex_[3 * i]]; }
+        if (charges[i] != 0.0) { ++count[atomIndex_[i]]; }
     }
 }
 
@@ -205,7 +230,7 @@ void PmeMesh<Real>::sortAtomsByPlane(int thread, std::size_t begin, std::size_t 
     int* fill = bucketFill_.data() + std::size_t(thread) * std::size_t(nx_);
     for (std::size_t i = begin; i < end; ++i) {
         if (charges[i] != 0.0) {
-            const auto k = static_cast<std::size_t>(fill[atomIndex_[3 * i]]++);
+            const auto k = static_cast<std::size_t>(fill[atomIndex_[i]]++);
             sortedAtoms_[k] = static_cast<int>(i);
             charge_[k] = charges[i];
         }
@@ -232,17 +257,25 @@ void PmeMesh<Real>::computeSplines(std::size_t groupBegin, std::size_t groupEnd)
             const std::size_t k = kFirst + std::size_t(l);
             const auto i = static_cast<std::size_t>(sortedAtoms_[k]);
             for (std::size_t d = 0; d < 3; ++d) {
-                baseIndex_[3 * k + d] = atomIndex_[3 * i + d];
-                w[d][l] = atomFrac_[3 * i + d];
+                baseIndex_[3 * k + d] = atomIndex_[d * std::size_t(numAtoms_) + i];
+                w[d][l] = atomFrac_[d * std::size_t(numAtoms_) + i];
             }
         }
         for (std::size_t d = 0; d < 3; ++d) {
             bsplineWeightsLanes<Order, Real, L>(w[d], m, dm);
-            for (int l = 0; l < lanes; ++l) {
-                const std::size_t off = (3 * (kFirst + std::size_t(l)) + d) * ord;
-                for (std::size_t j = 0; j < ord; ++j) {
-                    theta_[off + j] = m[j * L + std::size_t(l)];
-                    dtheta_[off + j] = dm[j * L + std::size_t(l)];
+            Real* const weights = theta_.data() + weightOffset(d, kFirst);
+            Real* const derivatives = dtheta_.data() + weightOffset(d, kFirst);
+            if constexpr (kVectorOrder4<Order>) {
+                // Lane-major to one record of four per slot, whole groups (see slotCapacity_).
+                using namespace simd;
+                storeInterleaved4(load(m), load(m + L), load(m + 2 * L), load(m + 3 * L), weights);
+                storeInterleaved4(load(dm), load(dm + L), load(dm + 2 * L), load(dm + 3 * L), derivatives);
+            } else {
+                for (int l = 0; l < lanes; ++l) {
+                    for (std::size_t j = 0; j < ord; ++j) {
+                        weights[std::size_t(l) * ord + j] = m[j * L + std::size_t(l)];
+                        derivatives[std::size_t(l) * ord + j] = dm[j * L + std::size_t(l)];
+                    }
                 }
             }
         }
@@ -253,7 +286,6 @@ template <typename Real>
 template <int Order>
 void PmeMesh<Real>::spreadSlab(int x0, int x1)
 {
-    constexpr auto ord = static_cast<std::size_t>(Order);
     Real* grid = fft_.realGrid();
     const std::size_t rowStride = std::size_t(rowStride_);
     const std::size_t planeSize = std::size_t(ny_) * rowStride;
@@ -269,13 +301,24 @@ void PmeMesh<Real>::spreadSlab(int x0, int x1)
         const auto kEnd = static_cast<std::size_t>(bucketStart_[static_cast<std::size_t>(bucket) + 1]);
         for (std::size_t k = kBegin; k < kEnd; ++k) {
             const Real q = static_cast<Real>(charge_[k]);
-            const Real* tx = theta_.data() + (3 * k + 0) * ord;
-            const Real* ty = theta_.data() + (3 * k + 1) * ord;
-            const Real* tz = theta_.data() + (3 * k + 2) * ord;
+            const Real* tx = theta_.data() + weightOffset(0, k);
+            const Real* ty = theta_.data() + weightOffset(1, k);
+            const Real* tz = theta_.data() + weightOffset(2, k);
             const int by = baseIndex_[3 * k + 1];
             // Rows run past nz (see pme_mesh.h), so the Order points along z are always contiguous.
             Real* column = grid + std::size_t(baseIndex_[3 * k + 2]);
-            if constexpr (Order == 4) {
+            if constexpr (kVectorOrder4<Order>) {
+                // All 16 points of a plane in one vector: lane 4 c + e is ty_c tz_e.
+                using namespace simd;
+                const Float16 tyz = loadEach4(ty) * loadRepeat4(tz);
+                const std::size_t r0 = std::size_t(wy[by]) * rowStride, r1 = std::size_t(wy[by + 1]) * rowStride;
+                const std::size_t r2 = std::size_t(wy[by + 2]) * rowStride, r3 = std::size_t(wy[by + 3]) * rowStride;
+                for (int a = aFirst; a < aLast; ++a) {
+                    Real* plane = column + std::size_t(b + a) * planeSize;
+                    const Float16 sum = loadRows4(plane + r0, plane + r1, plane + r2, plane + r3) + set1(q * tx[a]) * tyz;
+                    storeRows4(sum, plane + r0, plane + r1, plane + r2, plane + r3);
+                }
+            } else if constexpr (Order == 4) {
                 const Vec4<Real> tzv = load4(tz);
                 for (int a = aFirst; a < aLast; ++a) {
                     const Real qa = q * tx[a];
@@ -328,7 +371,6 @@ template <typename Real>
 template <int Order>
 void PmeMesh<Real>::gather(std::size_t begin, std::size_t end, const Matrix3& recip, std::span<Vec3> forces) const
 {
-    constexpr auto ord = static_cast<std::size_t>(Order);
     const Real* grid = fft_.realGrid();
     const std::size_t rowStride = std::size_t(rowStride_);
     const std::size_t planeSize = std::size_t(ny_) * rowStride;
@@ -338,19 +380,38 @@ void PmeMesh<Real>::gather(std::size_t begin, std::size_t end, const Matrix3& re
     const double rzx = recip[2].x, rzy = recip[2].y, rzz = recip[2].z;
     // Slots in plane order read neighbouring parts of the grid one after another.
     for (std::size_t k = begin; k < end; ++k) {
-        const Real* tx = theta_.data() + (3 * k + 0) * ord;
-        const Real* ty = theta_.data() + (3 * k + 1) * ord;
-        const Real* tz = theta_.data() + (3 * k + 2) * ord;
-        const Real* dx = dtheta_.data() + (3 * k + 0) * ord;
-        const Real* dy = dtheta_.data() + (3 * k + 1) * ord;
-        const Real* dz = dtheta_.data() + (3 * k + 2) * ord;
+        const Real* tx = theta_.data() + weightOffset(0, k);
+        const Real* ty = theta_.data() + weightOffset(1, k);
+        const Real* tz = theta_.data() + weightOffset(2, k);
+        const Real* dx = dtheta_.data() + weightOffset(0, k);
+        const Real* dy = dtheta_.data() + weightOffset(1, k);
+        const Real* dz = dtheta_.data() + weightOffset(2, k);
         const int bx = baseIndex_[3 * k + 0];
         const int by = baseIndex_[3 * k + 1];
         const Real* column = grid + std::size_t(baseIndex_[3 * k + 2]);
         // Per z offset c, so that the sums over c come last and the rest is vector arithmetic:
         //   fx = sum_abc dx_a ty_b tz_c g,  fy = sum_abc tx_a dy_b tz_c g,  fz = sum_abc tx_a ty_b dz_c g.
         Real fx = 0, fy = 0, fz = 0;
-        if constexpr (Order == 4) {
+        if constexpr (kVectorOrder4<Order>) {
+            // A plane's 16 points in one vector (lane 4 b + c), summed over planes first:
+            //   fx = sum_bc ty_b tz_c (sum_a dx_a g),  fy = sum_bc dy_b tz_c (sum_a tx_a g),
+            //   fz = sum_bc ty_b dz_c (sum_a tx_a g).
+            using namespace simd;
+            const std::size_t r0 = std::size_t(wy[by]) * rowStride, r1 = std::size_t(wy[by + 1]) * rowStride;
+            const std::size_t r2 = std::size_t(wy[by + 2]) * rowStride, r3 = std::size_t(wy[by + 3]) * rowStride;
+            Float16 sumT = zero(), sumD = zero();
+            for (int a = 0; a < Order; ++a) {
+                const Real* plane = column + std::size_t(wx[bx + a]) * planeSize;
+                const Float16 g = loadRows4(plane + r0, plane + r1, plane + r2, plane + r3);
+                sumT = fma(set1(tx[a]), g, sumT);
+                sumD = fma(set1(dx[a]), g, sumD);
+            }
+            const Float16 yWeights = loadEach4(ty);
+            const Float16 zWeights = loadRepeat4(tz);
+            fx = reduceAdd(yWeights * zWeights * sumD);
+            fy = reduceAdd(loadEach4(dy) * zWeights * sumT);
+            fz = reduceAdd(yWeights * loadRepeat4(dz) * sumT);
+        } else if constexpr (Order == 4) {
             Vec4<Real> vx{}, vy{}, vz{};
             for (int a = 0; a < Order; ++a) {
                 const Real* plane = column + std::size_t(wx[bx + a]) * planeSize;

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "forces/pme/pme_fft.h"
@@ -50,6 +51,7 @@ private:
     std::array<std::vector<int>, 3> wrap_; // wrap_[d][i] = i mod n_d for i < n_d + order
     // Per atom and dimension, from u = fractional coordinate times n_d (in [0, n_d]): the first grid
     // index floor(u) - (order - 1) wrapped into [0, n_d), and the B-spline fraction u - floor(u).
+    // Stored per dimension: entry d * numAtoms + i.
     std::vector<int> atomIndex_;   // 3 * numAtoms
     std::vector<Real> atomFrac_;   // 3 * numAtoms
     // Charged atoms in order of their first x plane (stable): bucket b is the slots
@@ -57,9 +59,20 @@ private:
     std::vector<int> sortedAtoms_;
     // Per slot (not per atom, so spreading and gathering read them in order) and dimension: first
     // grid index, B-spline weights and derivatives (order entries each).
+    // Weights are stored per dimension, then per slot (order contiguous values per slot and
+    // dimension), for slotCapacity_ slots: numAtoms rounded up to whole spline groups.
     std::vector<int> baseIndex_; // 3 * numAtoms
-    std::vector<Real> theta_;    // 3 * numAtoms * order
-    std::vector<Real> dtheta_;   // 3 * numAtoms * order
+    std::size_t slotCapacity_ = 0;
+    std::vector<Real> theta_;    // 3 * slotCapacity_ * order
+    std::vector<Real> dtheta_;   // 3 * slotCapacity_ * order
+    std::size_t weightOffset(std::size_t dim, std::size_t slot) const
+    {
+        return (dim * slotCapacity_ + slot) * static_cast<std::size_t>(order_);
+    }
+    // Order 4 in single precision, the common case, takes whole 16-lane vectors (simd::Float16)
+    // for the weights' transpose, spreading and gathering: one vector holds a plane's 4 x 4 points.
+    template <int Order>
+    static constexpr bool kVectorOrder4 = Order == 4 && std::is_same_v<Real, float>;
     std::vector<double> charge_; // per slot
     std::vector<int> bucketStart_;
     // Counting sort by threads: row t (nx entries) counts, then fills, thread t's share of atoms.
