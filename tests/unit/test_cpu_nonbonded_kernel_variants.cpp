@@ -105,6 +105,47 @@ TEST(CpuKernelSimd, LoadEach4RepeatsEachOfFourValuesFourTimes)
     }
 }
 
+TEST(CpuKernelSimd, RowsOfFourLoadAndStoreAsTheFourLaneBlocks)
+{
+    // Rows at scattered places of one array (as PME grid rows are), in a shuffled order.
+    std::vector<float> grid = ramp(0.25f, 1.0f);
+    grid.resize(64);
+    for (std::size_t i = 16; i < grid.size(); ++i) {
+        grid[i] = 100.0f + static_cast<float>(i);
+    }
+    const std::size_t at[4] = {40, 3, 22, 57};
+    alignas(64) float out[simd::kWidth];
+    simd::store(out, simd::loadRows4(&grid[at[0]], &grid[at[1]], &grid[at[2]], &grid[at[3]]));
+    for (int l = 0; l < simd::kWidth; ++l) {
+        EXPECT_EQ(out[l], grid[at[l / 4] + static_cast<std::size_t>(l % 4)]) << l;
+    }
+    std::vector<float> written(64, -1.0f);
+    simd::storeRows4(simd::load(out), &written[at[0]], &written[at[1]], &written[at[2]], &written[at[3]]);
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        bool inRow = false;
+        for (std::size_t r = 0; r < 4; ++r) {
+            inRow = inRow || (i >= at[r] && i < at[r] + 4);
+        }
+        EXPECT_EQ(written[i], inRow ? grid[i] : -1.0f) << i; // the rows and nothing else
+    }
+}
+
+TEST(CpuKernelSimd, StoreInterleaved4WritesOneRecordOfFourPerLane)
+{
+    const std::vector<float> r0 = ramp(1.0f, 1.0f), r1 = ramp(-5.0f, 0.5f), r2 = ramp(30.0f, -2.0f),
+                             r3 = ramp(0.125f, 4.0f);
+    std::vector<float> out(4 * simd::kWidth + 1, -7.0f);
+    simd::storeInterleaved4(simd::load(r0.data()), simd::load(r1.data()), simd::load(r2.data()),
+                            simd::load(r3.data()), out.data());
+    const std::vector<float>* rows[4] = {&r0, &r1, &r2, &r3};
+    for (std::size_t l = 0; l < static_cast<std::size_t>(simd::kWidth); ++l) {
+        for (std::size_t j = 0; j < 4; ++j) {
+            EXPECT_EQ(out[4 * l + j], (*rows[j])[l]) << l << " " << j;
+        }
+    }
+    EXPECT_EQ(out.back(), -7.0f); // 64 floats, no more
+}
+
 TEST(CpuKernelSimd, MaskedAddFmsAndInvsqrt)
 {
     const std::vector<float> a = ramp(0.5f, 0.25f), b = ramp(1.5f, 0.75f), c = ramp(-1.0f, 0.5f);
