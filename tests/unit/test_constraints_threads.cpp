@@ -203,6 +203,23 @@ TEST(InlineMinimumImage, EqualsBoxMinimumImageBitForBit)
             const Vec3 d{u(rng), u(rng), u(rng)};
             ASSERT_EQ(image(d), box.minimumImage(d)) << d.x << " " << d.y << " " << d.z;
         }
+        // Short displacements (returned as they are) and those around the 0.49-box limit of that
+        // shortcut, including signed zeros.
+        std::uniform_real_distribution<double> shortStep(-1.3, 1.3);
+        for (int n = 0; n < 20000; ++n) {
+            const Vec3 d{shortStep(rng), shortStep(rng), shortStep(rng)};
+            ASSERT_EQ(image(d), box.minimumImage(d)) << d.x << " " << d.y << " " << d.z;
+        }
+        if (box.isPeriodic()) {
+            for (const double f : {0.48999999, 0.49, 0.49000001, 0.4999999999999999}) {
+                for (const double sign : {1.0, -1.0}) {
+                    const Vec3 d{sign * f * box.vectors()[0].x, -0.0, sign * f * box.vectors()[2].z};
+                    ASSERT_EQ(image(d), box.minimumImage(d)) << f;
+                    const Vec3 e{0.0, sign * f * box.vectors()[1].y, 0.01};
+                    ASSERT_EQ(image(e), box.minimumImage(e)) << f;
+                }
+            }
+        }
         // Exact half-box displacements (ties of round()).
         const Vec3 half{0.5 * box.vectors()[0].x, 0.5 * box.vectors()[1].y, -0.5 * box.vectors()[2].z};
         EXPECT_EQ(image(half), box.minimumImage(half));
