@@ -60,7 +60,7 @@ public:
         if (constraints_ != nullptr) {
             const auto start = StepTimers::Clock::now();
             constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities,
-                                             &e.constraintVirial);
+                                             out_.virialWanted ? &e.constraintVirial : nullptr);
             if (options_.timers != nullptr) {
                 options_.timers->charge(StepPart::Constraints, start);
             }

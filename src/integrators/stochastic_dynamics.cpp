@@ -75,7 +75,7 @@ class StochasticDynamics : public Integrator {
         elements::kickDriftKeeping(state.positions, state.velocities, previous_, out_.forces, inverseMasses_, dt, dt);
         if (constraints_ != nullptr) {
             constraints_->constrainPositions(previous_, state.positions, state.box, dt, state.velocities,
-                                             &e.constraintVirial);
+                                             out_.virialWanted ? &e.constraintVirial : nullptr);
         }
         const double kineticLeapFrog = kineticEnergy(system_.masses, state.velocities);
         frictionAndNoise(state);

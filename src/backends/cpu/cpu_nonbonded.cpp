@@ -589,6 +589,8 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
     const auto slots = m.list.slotAtoms();
     const std::size_t numClusters = numSlots / kC;
     std::array<Matrix3, kNumBlocks> chunkVirial{};
+    // Most steps of a run without pressure coupling read neither energies nor the virial.
+    const bool wantVirial = computeEnergy || out.virialWanted;
 #pragma omp parallel for num_threads(m.numThreads) schedule(static, 1)
     for (int c = 0; c < kNumBlocks; ++c) {
         const std::size_t begin = numClusters * static_cast<std::size_t>(c) / kNumBlocks;
@@ -628,10 +630,12 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
                 cpu::clearClusterForces(shares[static_cast<std::size_t>(share)]);
             }
             const std::size_t first = k * kC;
-            const simd::Float16 f = simd::load(clusterForce);
-            rowX.add(f * simd::loadRepeat4(xs + first));
-            rowY.add(f * simd::loadRepeat4(ys + first));
-            rowZ.add(f * simd::loadRepeat4(zs + first));
+            if (wantVirial) {
+                const simd::Float16 f = simd::load(clusterForce);
+                rowX.add(f * simd::loadRepeat4(xs + first));
+                rowY.add(f * simd::loadRepeat4(ys + first));
+                rowZ.add(f * simd::loadRepeat4(zs + first));
+            }
             for (std::size_t s = first; s < first + kC; ++s) {
                 if (slots[s] >= 0) {
                     const std::size_t l = s - first;
@@ -673,7 +677,9 @@ void CpuNonbonded::compute(std::span<const Vec3> positions, const Box& box, Forc
             virial[r][c] = -0.25 * (sum[r][c] + sum[c][r]);
         }
     }
-    out.virial += virial;
+    if (wantVirial) {
+        out.virial += virial; // (without it, only the shift forces' part would have been summed)
+    }
     if (computeEnergy) {
         out.energies.add(EnergyTerm::LjSr, energyLj);
         out.energies.add(EnergyTerm::CoulombSr, energyCoulomb);
