@@ -13,6 +13,36 @@ namespace proteinmd {
 
 namespace {
 
+// A mover's id in its key: its chunk above kMoverIdBits bits of its place in the chunk (fewer than
+// kMaxMovers each). Ids sort as the atoms they stand for, since chunks are consecutive atom ranges.
+constexpr int kMoverIdBits = 24;
+constexpr std::uint64_t kMoverPlaceMask = (std::uint64_t{1} << kMoverIdBits) - 1;
+static_assert(kMaxMovers <= (1 << kMoverIdBits) && MoverScratch::kChunks <= 256);
+
+// Stable least-significant-digit radix sort of the keys by their upper 32 bits (three passes of
+// 11 bits): linear and branch-free, where a comparison sort of a few thousand random keys spends
+// most of its time in mispredicted branches. `buffer` is scratch of any size.
+void sortByHighWord(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& buffer)
+{
+    buffer.resize(keys.size());
+    constexpr int kDigitBits = 11;
+    constexpr std::uint64_t kDigitMask = (1u << kDigitBits) - 1;
+    std::array<std::uint32_t, (1u << kDigitBits) + 1> start;
+    for (int shift = 32; shift < 64; shift += kDigitBits) {
+        start.fill(0);
+        for (const std::uint64_t k : keys) {
+            ++start[((k >> shift) & kDigitMask) + 1];
+        }
+        for (std::size_t d = 1; d < start.size(); ++d) {
+            start[d] += start[d - 1];
+        }
+        for (const std::uint64_t k : keys) {
+            buffer[start[(k >> shift) & kDigitMask]++] = k;
+        }
+        keys.swap(buffer);
+    }
+}
+
 // The two largest squared displacements and the sum of all of them over [begin, end).
 struct TopTwo {
     double first = 0, second = 0, total = 0;
@@ -128,7 +158,11 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
 #pragma omp parallel for num_threads(std::max(1, numThreads)) schedule(static) reduction(|| : tooMany) if (threadedPass(n, numThreads))
     for (int c = 0; c < kChunks; ++c) {
         std::vector<std::uint64_t>& chunk = scratch.chunkKeys[static_cast<std::size_t>(c)];
+        std::vector<double>& chunkNow = scratch.chunkNow[static_cast<std::size_t>(c)];
+        std::vector<double>& chunkThen = scratch.chunkThen[static_cast<std::size_t>(c)];
         chunk.clear();
+        chunkNow.clear();
+        chunkThen.clear();
         const std::size_t begin = n * static_cast<std::size_t>(c) / kChunks;
         const std::size_t end = n * static_cast<std::size_t>(c + 1) / kChunks;
         for (std::size_t i = begin; i < end; ++i) {
@@ -142,12 +176,16 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
                 const double exact = std::sqrt(d2);
                 float up = static_cast<float>(exact);
                 if (static_cast<double>(up) < exact) {
-                    up = std::nextafter(up, std::numeric_limits<float>::infinity());
+                    // The next float up: for a positive finite float, the next bit pattern (as
+                    // std::nextafter, without the library call).
+                    up = std::bit_cast<float>(std::bit_cast<std::uint32_t>(up) + 1u);
                 }
-                chunk.push_back((static_cast<std::uint64_t>(~std::bit_cast<std::uint32_t>(up)) << 32) | i);
+                const std::uint64_t id = (static_cast<std::uint64_t>(c) << kMoverIdBits) | chunk.size();
+                chunk.push_back((static_cast<std::uint64_t>(~std::bit_cast<std::uint32_t>(up)) << 32) | id);
+                chunkNow.insert(chunkNow.end(), {now[i].x, now[i].y, now[i].z});
+                chunkThen.insert(chunkThen.end(), {then[i].x, then[i].y, then[i].z});
             }
         }
-        std::sort(chunk.begin(), chunk.end());
     }
     std::size_t numMoversTotal = 0;
     for (const auto& chunk : scratch.chunkKeys) {
@@ -156,26 +194,17 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
     if (tooMany || numMoversTotal > static_cast<std::size_t>(kMaxMovers)) {
         return true;
     }
-    // Merge the sorted chunks pairwise (1+2, 3+4, ...; then the halves) through a second buffer.
+    // The chunks joined in order are sorted by id; a stable sort by the displacement bits then
+    // orders the keys as a full sort would (displacement, then atom), whatever the thread count.
     std::vector<std::uint64_t>& keys = scratch.keys;
-    std::vector<std::uint64_t>& other = scratch.mergeBuffer;
     keys.clear();
-    std::array<std::size_t, kChunks + 1> offset{};
-    for (int c = 0; c < kChunks; ++c) {
-        const auto& chunk = scratch.chunkKeys[static_cast<std::size_t>(c)];
+    for (const auto& chunk : scratch.chunkKeys) {
         keys.insert(keys.end(), chunk.begin(), chunk.end());
-        offset[static_cast<std::size_t>(c) + 1] = keys.size();
     }
-    other.resize(keys.size());
-    for (int width = 1; width < kChunks; width *= 2) {
-        for (int c = 0; c < kChunks; c += 2 * width) {
-            const auto at = [&](int k) { return static_cast<std::ptrdiff_t>(offset[static_cast<std::size_t>(k)]); };
-            std::merge(keys.begin() + at(c), keys.begin() + at(c + width), keys.begin() + at(c + width),
-                       keys.begin() + at(c + 2 * width), other.begin() + at(c));
-        }
-        keys.swap(other);
-    }
-    const auto moverAtom = [&](std::size_t k) { return static_cast<std::size_t>(keys[k] & 0xffffffffu); };
+    sortByHighWord(keys, scratch.sortBuffer);
+    // Where mover k's positions are: its chunk and its place there.
+    const auto moverChunk = [&](std::size_t k) { return static_cast<std::size_t>((keys[k] & 0xffffffffu) >> kMoverIdBits); };
+    const auto moverPlace = [&](std::size_t k) { return static_cast<std::size_t>(keys[k] & kMoverPlaceMask); };
     // Rounded up, so a pair whose displacements add up to more than the buffer is never skipped.
     const auto moverDisplacement = [&](std::size_t k) {
         return static_cast<double>(std::bit_cast<float>(~static_cast<std::uint32_t>(keys[k] >> 32)));
@@ -214,10 +243,11 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
         scratch.then[static_cast<std::size_t>(dim)].resize(keys.size());
     }
     for (std::size_t k = 0; k < keys.size(); ++k) {
-        const std::size_t i = moverAtom(k);
-        for (int dim = 0; dim < 3; ++dim) {
-            scratch.now[static_cast<std::size_t>(dim)][k] = now[i][dim];
-            scratch.then[static_cast<std::size_t>(dim)][k] = then[i][dim];
+        const double* const x = scratch.chunkNow[moverChunk(k)].data() + 3 * moverPlace(k);
+        const double* const x0 = scratch.chunkThen[moverChunk(k)].data() + 3 * moverPlace(k);
+        for (std::size_t dim = 0; dim < 3; ++dim) {
+            scratch.now[dim][k] = x[dim];
+            scratch.then[dim][k] = x0[dim];
         }
     }
     // Per mover a (largest displacement first), its partners b > a with d_a + d_b > buffer are

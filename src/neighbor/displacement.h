@@ -35,7 +35,12 @@ double largestDisplacement(std::span<const Vec3> now, std::span<const Vec3> then
 struct MoverScratch {
     static constexpr int kChunks = 8; // fixed atom chunks, collected and sorted in parallel
     std::array<std::vector<std::uint64_t>, kChunks> chunkKeys;
-    std::vector<std::uint64_t> keys, mergeBuffer; // per mover: its displacement's float bits, inverted, and the atom
+    // Per chunk, its movers' positions now and then (x, y, z each), in atom order: gathered while
+    // the chunk is read in order, so that the pair check never reads the full arrays at random.
+    std::array<std::vector<double>, kChunks> chunkNow, chunkThen;
+    // Per mover: its displacement's float bits, inverted, then its chunk and its place in the
+    // chunk (in atom order, like the atom index it stands for).
+    std::vector<std::uint64_t> keys, sortBuffer;
     std::vector<int> partnersEnd;
     std::array<std::vector<double>, 3> now, then; // the movers' positions in key order, per dimension
 };
