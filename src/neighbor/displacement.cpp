@@ -148,9 +148,9 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
         return true;
     }
     // The movers, sorted by displacement, largest first: one 64-bit key each (the float bits of the
-    // displacement rounded up, inverted, then the atom), so the sort compares integers. The keys
-    // are unique (they hold the atom), so the sorted list is the same however it is made: each
-    // fixed chunk of atoms is collected and sorted on its own, in parallel, then the chunks merged.
+    // displacement rounded up, inverted, then the mover's id, which orders movers as their atoms).
+    // The keys are unique, so the sorted list is the same however it is made: fixed chunks of atoms
+    // are collected in parallel, joined in order, then sorted (sortByHighWord).
     const double threshold2 = threshold * threshold;
     constexpr int kChunks = MoverScratch::kChunks;
     const std::size_t n = now.size();
