@@ -1,5 +1,5 @@
 // Constraints of one DHFR (JAC) step as bench.mdp sets them up: SETTLE on 7,023 TIP3P waters and
-// LINCS (order 4, one iteration) on the protein's 1,268 h-bond constraints, with the velocity
+// LINCS (order 4, one iteration) on the protein's ~1,220 h-bond constraints, with the velocity
 // correction and the constraint virial, 1 and 2 OpenMP threads. The unconstrained positions are
 // the shared coordinates moved by a fixed random step of 0.003 nm rms per coordinate (about what
 // one 2 fs drift does at 300 K). Needs ../shared/benchmarks/dhfr.
@@ -8,34 +8,20 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <optional>
 #include <random>
 #include <vector>
 
+#include "bench_dhfr_inputs.h"
 #include "proteinmd/constraints/constraints.h"
-#include "proteinmd/io/simulation_inputs.h"
 
 using namespace proteinmd;
 
 namespace {
 
-const SimulationInputs* dhfrBenchInputs()
-{
-    static const std::optional<SimulationInputs> inputs = []() -> std::optional<SimulationInputs> {
-        const std::filesystem::path dir = std::filesystem::path(PROTEINMD_SHARED_DIR) / "benchmarks" / "dhfr";
-        if (!std::filesystem::exists(dir / "system.top")) {
-            return std::nullopt;
-        }
-        return loadGromacsInputs(InputFiles{dir / "system.top", dir / "system.gro", dir / "bench.mdp", {}, {}});
-    }();
-    return inputs ? &*inputs : nullptr;
-}
-
 // Argument: OpenMP threads.
 void BM_ConstraintsDhfr(benchmark::State& state)
 {
-    const SimulationInputs* in = dhfrBenchInputs();
+    const SimulationInputs* in = bench::dhfrInputs("bench.mdp");
     if (in == nullptr) {
         state.SkipWithError("shared/benchmarks/dhfr not found");
         return;

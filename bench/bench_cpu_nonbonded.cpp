@@ -4,28 +4,15 @@
 
 #include <benchmark/benchmark.h>
 
-#include <filesystem>
-#include <optional>
-
+#include "bench_dhfr_inputs.h"
 #include "proteinmd/backends/cpu_nonbonded.h"
 #include "proteinmd/backends/reference_nonbonded.h"
-#include "proteinmd/io/simulation_inputs.h"
 
 using namespace proteinmd;
 
 namespace {
 
-const SimulationInputs* dhfrInputs()
-{
-    static const std::optional<SimulationInputs> inputs = []() -> std::optional<SimulationInputs> {
-        const std::filesystem::path dir = std::filesystem::path(PROTEINMD_SHARED_DIR) / "benchmarks" / "dhfr";
-        if (!std::filesystem::exists(dir / "system.top")) {
-            return std::nullopt;
-        }
-        return loadGromacsInputs(InputFiles{dir / "system.top", dir / "system.gro", dir / "energy.mdp", {}, {}});
-    }();
-    return inputs ? &*inputs : nullptr;
-}
+const SimulationInputs* dhfrInputs() { return bench::dhfrInputs("energy.mdp"); }
 
 constexpr double kBuffer = 0.1;
 
