@@ -203,7 +203,9 @@ bool pairMayBeMissing(std::span<const Vec3> now, std::span<const Vec3> then, con
     }
     sortByHighWord(keys, scratch.sortBuffer);
     // Where mover k's positions are: its chunk and its place there.
-    const auto moverChunk = [&](std::size_t k) { return static_cast<std::size_t>((keys[k] & 0xffffffffu) >> kMoverIdBits); };
+    const auto moverChunk = [&](std::size_t k) {
+        return static_cast<std::size_t>((keys[k] & 0xffffffffu) >> kMoverIdBits);
+    };
     const auto moverPlace = [&](std::size_t k) { return static_cast<std::size_t>(keys[k] & kMoverPlaceMask); };
     // Rounded up, so a pair whose displacements add up to more than the buffer is never skipped.
     const auto moverDisplacement = [&](std::size_t k) {
