@@ -33,19 +33,17 @@ public:
         if (!periodic_) {
             return d;
         }
-        // Most displacements (bonds, waters) are far shorter than half the box: every rounded
-        // multiple below is then 0 and the reduction returns d as it is, so it is skipped (three
-        // compares instead of three divisions).
-        if (std::abs(d.x) < shortX_ && std::abs(d.y) < shortY_ && std::abs(d.z) < shortZ_ &&
-            (rectangular_ || norm2(d) <= box_.maxCutoff2())) [[likely]] {
-            return d;
-        }
         // Box::minimumImage's reduction, term for term (including the zero off-diagonal products,
-        // which keep the sign of a zero component exactly as it is there).
+        // which keep the sign of a zero component exactly as it is there). Most displacements
+        // (bonds, waters) are far shorter than half the box: every rounded multiple is then 0 and
+        // the reduction would return d as it is, so it is skipped (three compares instead of
+        // three divisions).
         Vec3 r = d;
-        r -= c_ * roundHalfAwayFromZero(r.z / c_.z);
-        r -= b_ * roundHalfAwayFromZero(r.y / b_.y);
-        r -= a_ * roundHalfAwayFromZero(r.x / a_.x);
+        if (!(std::abs(d.x) < shortX_ && std::abs(d.y) < shortY_ && std::abs(d.z) < shortZ_)) {
+            r -= c_ * roundHalfAwayFromZero(r.z / c_.z);
+            r -= b_ * roundHalfAwayFromZero(r.y / b_.y);
+            r -= a_ * roundHalfAwayFromZero(r.x / a_.x);
+        }
         if (rectangular_ || norm2(r) <= box_.maxCutoff2()) [[likely]] {
             return r;
         }

@@ -33,7 +33,7 @@ double largestDisplacement(std::span<const Vec3> now, std::span<const Vec3> then
 
 // Scratch of pairMayBeMissing, kept by the caller for its capacity.
 struct MoverScratch {
-    static constexpr int kChunks = 8; // fixed atom chunks, collected and sorted in parallel
+    static constexpr int kChunks = 8; // fixed atom chunks, collected in parallel
     std::array<std::vector<std::uint64_t>, kChunks> chunkKeys;
     // Per chunk, its movers' positions now and then (x, y, z each), in atom order: gathered while
     // the chunk is read in order, so that the pair check never reads the full arrays at random.

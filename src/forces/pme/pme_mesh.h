@@ -59,9 +59,9 @@ private:
     std::vector<int> sortedAtoms_;
     // Per slot (not per atom, so spreading and gathering read them in order) and dimension: first
     // grid index, B-spline weights and derivatives (order entries each).
-    // Weights are stored per dimension, then per slot (order contiguous values per slot and
-    // dimension), for slotCapacity_ slots: numAtoms rounded up to whole spline groups.
     std::vector<int> baseIndex_; // 3 * numAtoms
+    // The weights are stored per dimension, then per slot (order contiguous values per slot and
+    // dimension), for slotCapacity_ slots: numAtoms rounded up to whole spline groups.
     std::size_t slotCapacity_ = 0;
     std::vector<Real> theta_;    // 3 * slotCapacity_ * order
     std::vector<Real> dtheta_;   // 3 * slotCapacity_ * order
